@@ -1,0 +1,27 @@
+# Two commands on a fresh machine: `make synth` (offline, default STACK=dev) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+STAMP := $(VENV)/.installed
+
+.PHONY: synth test venv bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+synth: $(STAMP)
+	$(PY) -m tools.synth --stack $(STACK)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,26 @@
+"""What every component needs to know about the stack it is part of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from .naming import Naming
+from .settings import StackSettings
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """Settings, names and the account coordinates (account id and partition resolve at deploy)."""
+
+    settings: StackSettings
+    naming: Naming
+    region: str
+    account_id: pulumi.Output[str]
+    partition: pulumi.Output[str]
+
+    @property
+    def prod(self) -> bool:
+        """Whether this is a production stack (stateful resources protected, stricter defaults)."""
+        return self.settings.is_prod

@@ -1,0 +1,58 @@
+"""AiGateway: the whole stack, wired in dependency order."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from .auth import Auth
+from .context import StackContext
+from .edge import Edge
+from .gateway_service import GatewayService
+from .network import Network
+from .naming import Naming
+from .observability import Observability
+from .settings import LoadedSettings
+
+
+class AiGateway(pulumi.ComponentResource):
+    """Builds every part of the gateway for one stack under an explicit, tagged AWS provider."""
+
+    def __init__(self, name: str, loaded: LoadedSettings, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ai-gateway:index:AiGateway", name, None, opts)
+        settings = loaded.settings
+        naming = Naming(pulumi.get_project(), pulumi.get_stack())
+
+        self.provider = aws.Provider(
+            f"{name}-aws",
+            region=loaded.region,
+            default_tags=aws.ProviderDefaultTagsArgs(tags=naming.tags(settings.environment, settings.tags)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        invoke_opts = pulumi.InvokeOutputOptions(provider=self.provider, parent=self)
+        ctx = StackContext(
+            settings=settings,
+            naming=naming,
+            region=loaded.region,
+            account_id=aws.get_caller_identity_output(opts=invoke_opts).account_id,
+            partition=aws.get_partition_output(opts=invoke_opts).partition,
+        )
+        child = pulumi.ResourceOptions(parent=self, providers={"aws": self.provider})
+
+        self.observability = Observability("observability", ctx, opts=child)
+        self.network = Network("network", ctx, self.observability, opts=child)
+        self.auth = Auth("auth", ctx, opts=child)
+        self.edge = Edge("edge", ctx, self.network, self.observability, self.auth.jwt, opts=child)
+        self.service = GatewayService(
+            "service", ctx, self.network, self.edge, self.auth, self.observability, loaded.api_keys, opts=child
+        )
+
+        self.outputs: dict[str, pulumi.Input[object]] = {
+            "environment": settings.environment,
+            "region": loaded.region,
+            "gatewayLogGroup": self.observability.gateway_log_group.name,
+            **self.edge.outputs,
+            **self.auth.outputs,
+            **self.service.outputs,
+        }
+        self.register_outputs(self.outputs)

@@ -1,0 +1,73 @@
+"""Test helpers: run the real program for a stack file, with overrides, under the harness."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from tools.harness import Inventory, run_program
+from tools.stack_config import load_stack_config
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "__main__.py")
+
+
+def stack_values(stack: str = "dev", overrides: Optional[Mapping[str, Any]] = None) -> tuple[dict[str, str], frozenset[str]]:
+    """A stack file's config with top-level ``ai-gateway:`` keys replaced by ``overrides``.
+
+    Override keys are bare (``"edge"``) or full (``"aws:region"``); values are Python data.
+    An override value of ``None`` removes the key.
+    """
+    cfg = load_stack_config(ROOT, stack)
+    values = dict(cfg.values)
+    for key, value in (overrides or {}).items():
+        full = key if ":" in key else f"ai-gateway:{key}"
+        if value is None:
+            values.pop(full, None)
+        else:
+            values[full] = value if isinstance(value, str) else json.dumps(value)
+    return values, cfg.secret_keys
+
+
+def run_stack(
+    stack: str = "dev",
+    overrides: Optional[Mapping[str, Any]] = None,
+    *,
+    preview: bool = False,
+    extra_secret_keys: Iterable[str] = (),
+) -> Inventory:
+    """Run ``__main__.py`` under mocks with the stack file's config (plus overrides)."""
+    values, secret_keys = stack_values(stack, overrides)
+    return run_program(
+        lambda: runpy.run_path(ENTRY, run_name="__main__"),
+        project="ai-gateway",
+        stack=stack,
+        config=values,
+        secret_keys=set(secret_keys) | set(extra_secret_keys),
+        preview=preview,
+    )
+
+
+@lru_cache(maxsize=None)
+def baseline(stack: str, preview: bool = False) -> Inventory:
+    """The unmodified stack file's inventory (cached: treat it as read-only)."""
+    return run_stack(stack, preview=preview)
+
+
+def container_definitions(inv: Inventory) -> list[dict[str, Any]]:
+    """The gateway task definition's containers, parsed."""
+    task = inv.one("aws:ecs/taskDefinition:TaskDefinition")
+    return json.loads(task.inputs["containerDefinitions"])
+
+
+def shared_dir() -> Path:
+    """The read-only ``shared/`` folder beside the checkout (schemas, component lists)."""
+    import os
+
+    path = Path(os.environ.get("AI_GATEWAY_SHARED_DIR", ROOT.parent / "shared"))
+    if not path.is_dir():
+        raise FileNotFoundError(f"shared reference folder not found at {path}; set AI_GATEWAY_SHARED_DIR")
+    return path
