@@ -618,6 +618,9 @@ def _parse_value(key: str, raw: Any) -> Any:
     return raw
 
 
+_TOP_LEVEL_KEYS = frozenset(f.alias or to_camel(n) for n, f in StackSettings.model_fields.items())
+
+
 @dataclass(frozen=True)
 class LoadedSettings:
     """What the program needs from config: validated settings, the region, secret API keys."""
@@ -657,6 +660,8 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
             continue
         if full_key in secret_keys:
             raise SettingsError(key, "is not a secret setting; set it without --secret")
+        if key not in _TOP_LEVEL_KEYS:
+            raise SettingsError(key, "unknown setting")
         data[key] = _parse_value(key, raw)
     # The model default for edge only exists so the bare class validates; a stack must state its TLS.
     data.setdefault("edge", {})

@@ -26,16 +26,18 @@ from .stack_config import StackFileError, load_stack_config
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def project_name(root: Path = ROOT) -> str:
+def project_name(root: Optional[Path] = None) -> str:
     """The project name from ``Pulumi.yaml``."""
+    root = root or ROOT
     return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
 
 
-def synthesize(stack: str, *, root: Path = ROOT, preview: bool = False) -> Inventory:
+def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False) -> Inventory:
     """Validate the stack's settings and run the real entry point under mocks.
 
     Raises ``StackFileError`` or ``SettingsError`` for bad input.
     """
+    root = root or ROOT
     cfg = load_stack_config(root, stack)
     parse_settings(cfg.values, cfg.secret_keys)  # fail fast, with the one-line message
     entry = str(root / "__main__.py")

@@ -1,0 +1,110 @@
+"""The offline synth command: files, exit codes, one-line errors, no secrets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+from tools import synth
+
+
+def _project_copy(tmp_path: Path, stack_files: dict[str, str]) -> Path:
+    """A minimal copy of the project with custom stack files (the program itself is shared)."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    for name, text in stack_files.items():
+        (root / name).write_text(text)
+    return root
+
+
+def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tools.synth", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_synth_writes_inventory_configs_and_report(stack, tmp_path):
+    result = _run(["--stack", stack, "--out", str(tmp_path)])
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / stack
+    inventory = json.loads((out / "inventory.json").read_text())
+    assert set(inventory) == {"project", "stack", "resources", "outputs"}
+    assert inventory["stack"] == stack and inventory["project"] == "ai-gateway"
+    for row in inventory["resources"]:
+        assert set(row) == {"urn", "type", "name", "parent", "custom", "inputs", "dependencies", "propertyDependencies", "protect"}
+        assert row["urn"].startswith(f"urn:pulumi:{stack}::ai-gateway::")
+    assert f"stack ai-gateway/{stack}:" in result.stdout
+    assert "outputs:" in result.stdout
+
+
+def test_unknown_key_exits_2_with_one_line(tmp_path):
+    root = _project_copy(tmp_path, {"Pulumi.bad.yaml": "config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n"})
+    code, err = _main_in(root, "bad")
+    assert code == 2
+    assert err.strip() == "error: ai-gateway:edgee: unknown setting"
+
+
+def test_malformed_value_exits_2_naming_the_key(tmp_path):
+    root = _project_copy(tmp_path, {"Pulumi.bad.yaml": (
+        "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    allowPlainHttp: true\n"
+        "  ai-gateway:auth:\n    jwtValidation: false\n  ai-gateway:service:\n    cpu: lots\n")})
+    code, err = _main_in(root, "bad")
+    assert code == 2
+    assert err.startswith("error: ai-gateway:service.cpu:") and err.count("\n") == 1
+
+
+def test_broken_yaml_and_missing_stack_exit_2(tmp_path):
+    root = _project_copy(tmp_path, {"Pulumi.bad.yaml": "config: [\n"})
+    assert _main_in(root, "bad") == (2, "error: Pulumi.bad.yaml: not valid YAML (line 2)\n")
+    assert _main_in(root, "nope") == (2, "error: Pulumi.nope.yaml: no such stack file\n")
+
+
+def test_cli_exit_2_without_traceback(tmp_path):
+    result = _run(["--stack", "does-not-exist", "--out", str(tmp_path)])
+    assert result.returncode == 2
+    assert result.stderr == "error: Pulumi.does-not-exist.yaml: no such stack file\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_secure_values_never_reach_the_output(tmp_path):
+    secret_text = "v1:ZmFrZS1jaXBoZXJ0ZXh0LXRoYXQtbXVzdC1ub3QtbGVhaw=="
+    dev = (ROOT / "Pulumi.dev.yaml").read_text() + f"  ai-gateway:anthropicApiKey:\n    secure: {secret_text}\n"
+    root = _project_copy(tmp_path, {"Pulumi.dev.yaml": dev})
+    out = tmp_path / "out"
+    code, err = _main_in(root, "dev", out)
+    assert code in (0, 1), err
+    for path in (out / "dev").iterdir():
+        text = path.read_text()
+        assert secret_text not in text and "fake-client-secret" not in text
+
+
+def test_mandatory_violation_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "policy_report", lambda inv: {"violations": [
+        {"policy": "x", "enforcement": "mandatory", "urn": "urn:a::b", "message": "m"}]})
+    assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 1
+    monkeypatch.setattr(synth, "policy_report", lambda inv: {"violations": [
+        {"policy": "x", "enforcement": "advisory", "urn": "urn:a::b", "message": "m"}]})
+    assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
+
+
+def _main_in(root: Path, stack: str, out: Path | None = None) -> tuple[int, str]:
+    """Run synth.main against a project copy; returns (exit code, stderr)."""
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    original = synth.ROOT
+    synth.ROOT = root
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = synth.main(["--stack", stack, "--out", str(out or root / "build")])
+    finally:
+        synth.ROOT = original
+    return code, err.getvalue()
