@@ -9,6 +9,7 @@ from .auth import Auth
 from .context import StackContext
 from .edge import Edge
 from .gateway_service import GatewayService
+from .monitoring import Monitoring
 from .network import Network
 from .naming import Naming
 from .observability import Observability
@@ -46,6 +47,7 @@ class AiGateway(pulumi.ComponentResource):
         self.service = GatewayService(
             "service", ctx, self.network, self.edge, self.auth, self.observability, loaded.api_keys, opts=child
         )
+        self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, self.service, opts=child)
 
         self.outputs: dict[str, pulumi.Input[object]] = {
             "environment": settings.environment,
@@ -54,5 +56,6 @@ class AiGateway(pulumi.ComponentResource):
             **self.edge.outputs,
             **self.auth.outputs,
             **self.service.outputs,
+            **self.monitoring.outputs,
         }
         self.register_outputs(self.outputs)

@@ -1,0 +1,129 @@
+"""Monitoring: alarm topic, alarms, dashboard and saved Logs Insights queries."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from .base import child_opts
+from .context import StackContext
+from .edge import Edge
+from .gateway_service import GatewayService
+from .observability import Observability
+from .renderers.alarms import AlarmSpec, AlarmTargets, alarm_specs
+from .renderers.dashboard import DashboardTargets, dashboard_body
+from .renderers.log_queries import QUERIES
+from .renderers.metrics_catalog import DASHBOARD_PANELS
+from .renderers.policy_documents import service_key_policy
+
+
+class Monitoring(pulumi.ComponentResource):
+    """Alarms on metrics the ALB, ECS and the collector publish, routed to an encrypted SNS topic
+    (or the topics given in settings), plus the dashboard and saved queries."""
+
+    def __init__(self, name: str, ctx: StackContext, observability: Observability, edge: Edge,
+                 service: GatewayService, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("ai-gateway:monitoring:Monitoring", name, None, opts)
+        s = ctx.settings
+        self.topic: Optional[aws.sns.Topic] = None
+        if s.observability.alarm_topic_arns:
+            topic_arns: pulumi.Output = pulumi.Output.from_input(list(s.observability.alarm_topic_arns))
+        else:
+            key = aws.kms.Key(
+                f"{name}-alarms-key",
+                description=f"Alarm topic encryption for {ctx.naming.prefix}",
+                enable_key_rotation=True,
+                deletion_window_in_days=30 if ctx.prod else 7,
+                policy=pulumi.Output.all(ctx.partition, ctx.account_id).apply(lambda a: json.dumps(
+                    service_key_policy(a[0], a[1], service_principals=["cloudwatch.amazonaws.com"]))),
+                opts=child_opts(self, stateful=True, prod=ctx.prod),
+            )
+            self.topic = aws.sns.Topic(
+                f"{name}-alarms", name=ctx.naming.physical("alarms"), kms_master_key_id=key.arn,
+                opts=child_opts(self),
+            )
+            topic_arns = pulumi.Output.all(self.topic.arn)
+
+        targets = pulumi.Output.all(
+            edge.load_balancer.arn_suffix, edge.target_group.arn_suffix, service.cluster.name, service.service.name
+        ).apply(lambda v: AlarmTargets(load_balancer=v[0], target_group=v[1], cluster=v[2], service=v[3]))
+        # The alarm list depends only on settings; dimension values flow in as Outputs.
+        placeholder = AlarmTargets("lb", "tg", "cluster", "service")
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        for index, spec in enumerate(alarm_specs(s, placeholder)):
+            live = targets.apply(lambda t, i=index: alarm_specs(s, t)[i])
+            self.alarms[spec.role] = self._alarm(name, ctx, spec, live, topic_arns)
+
+        self.dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=ctx.naming.physical("gateway"),
+            dashboard_body=pulumi.Output.all(
+                edge.load_balancer.arn_suffix, edge.target_group.arn_suffix, service.cluster.name,
+                service.service.name, observability.gateway_log_group.name,
+                edge.web_acl.name if edge.web_acl is not None else None,
+                pulumi.Output.all(*[a.arn for a in self.alarms.values()]),
+            ).apply(lambda v: json.dumps(dashboard_body(DashboardTargets(
+                region=ctx.region, load_balancer=v[0], target_group=v[1], cluster=v[2], service=v[3],
+                gateway_log_group=v[4], metrics_namespace=s.observability.metrics_namespace, web_acl=v[5],
+                emf_panels=DASHBOARD_PANELS, alarm_arns=v[6],
+            )))),
+            opts=child_opts(self),
+        )
+        for query_name, text in QUERIES.items():
+            aws.cloudwatch.QueryDefinition(
+                f"{name}-query-{query_name}",
+                name=f"{ctx.naming.prefix}/{query_name}",
+                log_group_names=[observability.gateway_log_group.name],
+                query_string=text,
+                opts=child_opts(self),
+            )
+
+        self.outputs: dict[str, pulumi.Input[object]] = {
+            "dashboardName": self.dashboard.dashboard_name,
+            "alarmTopicArns": topic_arns,
+        }
+        self.register_outputs(self.outputs)
+
+    def _alarm(self, name: str, ctx: StackContext, spec: AlarmSpec, live: pulumi.Output,
+               topic_arns: pulumi.Output) -> aws.cloudwatch.MetricAlarm:
+        common = dict(
+            name=ctx.naming.physical(spec.role),
+            alarm_description=spec.description,
+            comparison_operator=spec.comparison,
+            threshold=spec.threshold,
+            evaluation_periods=spec.evaluation_periods,
+            datapoints_to_alarm=spec.datapoints_to_alarm,
+            treat_missing_data=spec.treat_missing_data,
+            alarm_actions=topic_arns,
+            ok_actions=topic_arns,
+        )
+        if spec.expression:
+            queries = [
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id=m.id, return_data=False,
+                    metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                        namespace=m.namespace, metric_name=m.metric_name, period=spec.period, stat=m.stat,
+                        dimensions=live.apply(lambda sp, i=i: sp.metrics[i].dimensions),
+                    ),
+                )
+                for i, m in enumerate(spec.metrics)
+            ]
+            queries.append(aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="result", expression=spec.expression, label=spec.role, return_data=True))
+            return aws.cloudwatch.MetricAlarm(f"{name}-{spec.role}", metric_queries=queries, **common,
+                                              opts=child_opts(self))
+        metric = spec.metrics[0]
+        return aws.cloudwatch.MetricAlarm(
+            f"{name}-{spec.role}",
+            namespace=metric.namespace,
+            metric_name=metric.metric_name,
+            dimensions=live.apply(lambda sp: sp.metrics[0].dimensions),
+            period=spec.period,
+            statistic=None if spec.extended_statistic else metric.stat,
+            extended_statistic=spec.extended_statistic,
+            **common,
+            opts=child_opts(self),
+        )

@@ -1,0 +1,199 @@
+"""Control plane: DynamoDB tables, Lambda functions, API Gateway routes."""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from .meta import (
+    Severity,
+    as_list,
+    get,
+    is_map,
+    number,
+    present,
+    resource_policy,
+    text,
+)
+from .plaintext import name_looks_secret, value_looks_secret
+
+TABLE = "aws:dynamodb/table:Table"
+FUNCTION = "aws:lambda/function:Function"
+FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
+REST_METHOD = "aws:apigateway/method:Method"
+HTTP_ROUTE = "aws:apigatewayv2/route:Route"
+
+
+# --- DynamoDB -----------------------------------------------------------------------------------
+
+def _check_pitr(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if get(args.props.get("pointInTimeRecovery"), "enabled") is not True:
+        report("Point-in-time recovery is off; a bad write or delete cannot be rolled back.", None)
+
+
+table_pitr = resource_policy(
+    name="aws-dynamodb-table-pitr",
+    description="DynamoDB tables have point-in-time recovery.",
+    severity=Severity.MEDIUM,
+    remediation="Set point_in_time_recovery={'enabled': True}.",
+    types={TABLE},
+    validate=_check_pitr,
+    tags=["backup"],
+)
+
+
+def _check_table_cmk(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    sse = args.props.get("serverSideEncryption")
+    if get(sse, "enabled") is not True or not present(sse, "kmsKeyArn"):
+        report("The table is not encrypted with a customer-managed KMS key "
+               "(serverSideEncryption.enabled with kmsKeyArn).", None)
+
+
+table_cmk = resource_policy(
+    name="aws-dynamodb-table-cmk",
+    description="DynamoDB tables are encrypted with a customer-managed KMS key.",
+    severity=Severity.MEDIUM,
+    remediation="Set server_side_encryption={'enabled': True, 'kms_key_arn': key.arn}.",
+    types={TABLE},
+    validate=_check_table_cmk,
+    tags=["encryption"],
+)
+
+
+def _check_table_deletion_protection(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.props.get("deletionProtectionEnabled") is not True:
+        report("Deletion protection is off.", None)
+
+
+table_deletion_protection = resource_policy(
+    name="aws-dynamodb-table-deletion-protection",
+    description="DynamoDB tables have deletion protection.",
+    severity=Severity.MEDIUM,
+    remediation="Set deletion_protection_enabled=True.",
+    types={TABLE},
+    validate=_check_table_deletion_protection,
+    tags=["availability"],
+)
+
+
+# --- Lambda -------------------------------------------------------------------------------------
+
+def _check_tracing(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if get(args.props.get("tracingConfig"), "mode") != "Active":
+        report("X-Ray tracing is not Active.", None)
+
+
+function_tracing = resource_policy(
+    name="aws-lambda-function-tracing",
+    description="Lambda functions have active X-Ray tracing.",
+    severity=Severity.LOW,
+    remediation="Set tracing_config={'mode': 'Active'} (and grant xray:PutTraceSegments).",
+    types={FUNCTION},
+    validate=_check_tracing,
+    tags=["monitoring"],
+)
+
+
+def _check_concurrency_or_dlq(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = args.props
+    reserved = number(props.get("reservedConcurrentExecutions"))
+    if reserved is not None and reserved > 0:
+        return
+    if present(props.get("deadLetterConfig"), "targetArn"):
+        return
+    report("The function has neither reserved concurrency (> 0) nor a dead-letter queue: a burst "
+           "can starve other functions, and failed async events are lost.", None)
+
+
+function_concurrency_or_dlq = resource_policy(
+    name="aws-lambda-function-concurrency-or-dlq",
+    description="Lambda functions have reserved concurrency or a dead-letter queue.",
+    severity=Severity.LOW,
+    remediation="Set reserved_concurrent_executions to a small positive number, or "
+                "dead_letter_config={'target_arn': queue.arn} for asynchronously invoked functions.",
+    types={FUNCTION},
+    validate=_check_concurrency_or_dlq,
+    tags=["availability"],
+)
+
+
+def _check_lambda_secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    allowed = [str(n) for n in as_list(args.get_config().get("allowedNames"))]
+    variables = get(args.props.get("environment"), "variables")
+    if not is_map(variables):
+        return
+    for name in variables:
+        if name_looks_secret(str(name), allowed):
+            report(f"Environment variable {name} looks like a credential; read it from Secrets "
+                   "Manager at run time instead.", None)
+        elif value_looks_secret(text(variables[name])):
+            report(f"Environment variable {name} holds a value that looks like a credential.", None)
+
+
+function_no_plaintext_secrets = resource_policy(
+    name="aws-lambda-function-no-plaintext-secrets",
+    description="No credentials in Lambda environment variables (by name or by value).",
+    severity=Severity.HIGH,
+    remediation="Store the value in Secrets Manager and pass the secret ARN in the environment.",
+    types={FUNCTION},
+    validate=_check_lambda_secrets,
+    config={"allowedNames": {
+        "type": "array", "items": {"type": "string"}, "default": [],
+        "description": "Environment variable names exempt from the name heuristic.",
+    }},
+    tags=["secrets"],
+)
+
+
+def _check_function_url(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.props.get("authorizationType") != "AWS_IAM":
+        report("The function URL is public (authorizationType NONE).", None)
+
+
+function_url_auth = resource_policy(
+    name="aws-lambda-function-url-auth",
+    description="Lambda function URLs require IAM authorization.",
+    severity=Severity.HIGH,
+    remediation="Set authorization_type='AWS_IAM', or put the function behind API Gateway with an "
+                "authorizer.",
+    types={FUNCTION_URL},
+    validate=_check_function_url,
+    tags=["authentication"],
+)
+
+
+# --- API Gateway ----------------------------------------------------------------------------------
+
+def _check_route_authorized(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = args.props
+    if args.resource_type == REST_METHOD:
+        kind = text(props.get("authorization")) or "NONE"
+        if kind.upper() == "NONE":
+            if props.get("httpMethod") == "OPTIONS" and args.get_config().get("allowUnauthenticatedOptions") is True:
+                return
+            report(f"Method {props.get('httpMethod')} has authorization NONE.", None)
+    else:
+        kind = text(props.get("authorizationType")) or "NONE"
+        if kind.upper() == "NONE":
+            report(f"Route '{props.get('routeKey')}' has authorizationType NONE.", None)
+
+
+route_authorized = resource_policy(
+    name="aws-apigateway-route-authorized",
+    description="Every API Gateway method (REST) and route (HTTP API) requires authorization.",
+    severity=Severity.HIGH,
+    remediation="Set authorization='COGNITO_USER_POOLS' (or CUSTOM/AWS_IAM) with an authorizer_id "
+                "and authorization_scopes on every method; for HTTP APIs set authorization_type "
+                "'JWT' with the Cognito authorizer.",
+    types={REST_METHOD, HTTP_ROUTE},
+    validate=_check_route_authorized,
+    config={"allowUnauthenticatedOptions": {
+        "type": "boolean", "default": False,
+        "description": "Let OPTIONS (CORS preflight) methods stay unauthenticated.",
+    }},
+    tags=["authentication"],
+)
+
+
+POLICIES = [table_pitr, table_cmk, table_deletion_protection, function_tracing,
+            function_concurrency_or_dlq, function_no_plaintext_secrets, function_url_auth,
+            route_authorized]

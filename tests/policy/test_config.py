@@ -1,0 +1,101 @@
+"""Per-stack policy config files: levels and properties as the CLI would reconcile them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policy.check import CONFIG_DIR, PolicyConfigError, evaluate, load_config, resolve_config
+from policy.rules import ALL_POLICIES
+from pulumi_policy import EnforcementLevel
+
+from .policy_fixtures import compliant_stack
+
+DEV_ADVISORY = {
+    "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-lb-access-logs", "aws-lb-waf-associated",
+    "aws-lb-listener-http-redirect", "aws-ecs-service-no-exec", "aws-cognito-user-pool-deletion-protection",
+    "aws-dynamodb-table-deletion-protection",
+}
+PROD_ADVISORY = {"aws-ec2-sg-egress-https-only"}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
+
+
+def levels(stack: str) -> dict[str, str]:
+    return {name: r.level.value for name, r in resolve_config(load_config(stack)).items()}
+
+
+@pytest.mark.parametrize("stack, advisory", [("prod", PROD_ADVISORY), ("dev", DEV_ADVISORY)])
+def test_stack_levels(stack: str, advisory: set[str]) -> None:
+    resolved = levels(stack)
+    assert set(resolved) == {p.name for p in ALL_POLICIES}
+    assert {n for n, level in resolved.items() if level == "advisory"} == advisory
+    assert {n for n, level in resolved.items() if level != "advisory"} == set(resolved) - advisory
+    assert set(resolved.values()) <= {"advisory", "mandatory"}
+
+
+def test_retention_minimum_per_stack() -> None:
+    assert resolve_config(load_config("prod"))["aws-cloudwatch-log-group-retention"].properties == {"minimumDays": 365.0}
+    assert resolve_config(load_config("dev"))["aws-cloudwatch-log-group-retention"].properties == {"minimumDays": 30.0}
+    assert resolve_config({})["aws-cloudwatch-log-group-retention"].properties == {"minimumDays": 365.0}
+
+
+def test_stack_config_is_picked_from_the_inventory() -> None:
+    dev, prod = compliant_stack("dev"), compliant_stack("prod")
+    for inv in (dev, prod):
+        inv.set("alb", "enableDeletionProtection", False)
+        inv.set("gateway-logs", "retentionInDays", 90)
+    dev_found = {(v["policy"], v["enforcement"]) for v in evaluate(dev.doc)}
+    prod_found = {(v["policy"], v["enforcement"]) for v in evaluate(prod.doc)}
+    assert dev_found == {("aws-lb-deletion-protection", "advisory")}
+    assert prod_found == {("aws-lb-deletion-protection", "mandatory"), ("aws-cloudwatch-log-group-retention", "mandatory")}
+
+
+def test_stack_without_config_uses_pack_defaults() -> None:
+    assert load_config("no-such-stack") == {}
+    levels_ = {n: r.level for n, r in resolve_config({}).items()}
+    assert levels_["aws-ec2-sg-egress-https-only"] == EnforcementLevel.ADVISORY
+    assert levels_["aws-lb-deletion-protection"] == EnforcementLevel.MANDATORY
+
+
+def test_disabled_policies_are_skipped_and_remediate_counts_as_mandatory() -> None:
+    inv = compliant_stack()
+    inv.set("alb", "enableDeletionProtection", False)
+    assert evaluate(inv.doc, {"aws-lb-deletion-protection": "disabled"}) == []
+    assert [v["enforcement"] for v in evaluate(inv.doc, {"aws-lb-deletion-protection": "remediate"})] == ["mandatory"]
+
+
+def test_per_policy_level_overrides_all() -> None:
+    resolved = resolve_config({"all": "advisory", "aws-kms-key-rotation": {"enforcementLevel": "mandatory"}})
+    assert resolved["aws-kms-key-rotation"].level == EnforcementLevel.MANDATORY
+    assert resolved["aws-lb-deletion-protection"].level == EnforcementLevel.ADVISORY
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"aws-lb-deletoin-protection": "advisory"}, "unknown policy 'aws-lb-deletoin-protection'"),
+    ({"aws-lb-deletion-protection": "blocking"}, "is not an enforcement level"),
+    ({"aws-cloudwatch-log-group-retention": {"minimumDays": "a year"}}, "minimumDays"),
+    ({"aws-cloudwatch-log-group-retention": {"minimumDays": 0}}, "minimumDays"),
+    ({"aws-lb-deletion-protection": {"foo": 1}}, "takes no configuration"),
+    ({"aws-lb-deletion-protection": 3}, "must be an enforcement level or an object"),
+])
+def test_invalid_config_is_rejected(config: dict, message: str) -> None:
+    with pytest.raises(PolicyConfigError, match=message):
+        resolve_config(config)
+
+
+def test_config_files_are_valid_json_objects_naming_real_policies() -> None:
+    files = sorted(CONFIG_DIR.glob("*.json"))
+    assert [f.name for f in files] == ["dev.json", "prod.json"]
+    for path in files:
+        assert isinstance(json.loads(path.read_text()), dict)
+        resolve_config(load_config(path.stem))  # raises on unknown ids or bad properties
+
+
+def test_docs_name_every_policy_and_every_dev_exception() -> None:
+    text = DOCS.read_text()
+    missing = [p.name for p in ALL_POLICIES if f"`{p.name}`" not in text]
+    assert not missing, f"docs/policy.md does not document {missing}"
+    dev_section = text.split("## Where dev differs", 1)[1].split("\n## ", 1)[0]
+    assert all(f"`{name}`" in dev_section for name in DEV_ADVISORY - PROD_ADVISORY)

@@ -1,0 +1,79 @@
+"""Every variable the rendered configs reference is provided by the task definition, and nothing else uses ``$``.
+
+agentgateway expands ``$VAR``/``${VAR}`` over its whole config text before parsing and refuses to
+start when one is unset; the ADOT collector resolves ``${env:VAR}`` (and ``${VAR}``) in
+``AOT_CONFIG_CONTENT``. Checked on the real task definitions of both stack files and variants.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.renderers.agentgateway_config import referenced_env_vars
+from tests.support import baseline, container_definitions, run_stack
+
+ALL_PROVIDERS = {
+    "providers": {
+        "bedrock": {"enabled": True},
+        "anthropic": {"enabled": True},
+        "openai": {"enabled": True},
+        "azure": {"enabled": True, "resourceName": "contoso-aoai", "model": "gpt-4o-deployment"},
+        "google": {"enabled": True},
+    },
+    "routing": {"fallbackGroups": [["bedrock", "google"], ["anthropic", "openai", "azure"]],
+                "modelAliases": {"fast": "anthropic.claude-3-5-haiku-20241022-v1:0"}},
+    "guardrails": {"enabled": True, "identifier": "abcdefghij12"},
+    "rateLimit": {"enabled": True, "requestsPerMinute": 60, "tokensPerMinute": 50000},
+}
+VARIANTS = {
+    "dev": ("dev", None),
+    "prod": ("prod", None),
+    "prod-all-providers": ("prod", ALL_PROVIDERS),
+    "dev-plain-http-bedrock-only": ("dev", {
+        "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False},
+        "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
+        "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False},
+    }),
+    "dev-keyed-only": ("dev", {
+        "providers": {"bedrock": {"enabled": False}, "openai": {"enabled": True}, "google": {"enabled": True}},
+        "routing": {"fallbackGroups": [["openai"], ["google"]]},
+    }),
+}
+COLLECTOR_REF = re.compile(r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
+GATEWAY_REF = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _inventory(variant):
+    stack, overrides = VARIANTS[variant]
+    return baseline(stack) if overrides is None else run_stack(stack, overrides)
+
+
+def _provided(container):
+    return {e["name"] for e in container.get("environment", [])} | {s["name"] for s in container.get("secrets", [])}
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def containers(request):
+    return {c["name"]: c for c in container_definitions(_inventory(request.param))}
+
+
+def test_every_gateway_variable_is_injected_and_no_other_dollar(containers):
+    gateway = containers["gateway"]
+    text = gateway["command"][gateway["command"].index("-c") + 1]
+    referenced = referenced_env_vars(text)
+    assert referenced <= _provided(gateway), referenced - _provided(gateway)
+    # The only references are ${VAR} forms; with those removed no `$` is left (comments, CEL, regex).
+    assert "$" not in GATEWAY_REF.sub("", text)
+    # And every injected secret is used (no stale secret that would block task start for nothing).
+    assert {s["name"] for s in gateway.get("secrets", [])} == referenced
+
+
+def test_every_collector_variable_is_in_its_environment(containers):
+    collector = containers["collector"]
+    env = {e["name"]: e["value"] for e in collector["environment"]}
+    text = env["AOT_CONFIG_CONTENT"]
+    referenced = set(COLLECTOR_REF.findall(text))
+    assert referenced <= set(env), referenced - set(env)
+    assert "$" not in COLLECTOR_REF.sub("", text)
