@@ -6,11 +6,9 @@ from components.gateway import AiGateway
 from components.settings import SettingsError, load_from_pulumi
 
 try:
-    loaded = load_from_pulumi()
+    gateway = AiGateway("ai-gateway", load_from_pulumi())
 except SettingsError as err:
     # RunError prints the one-line message without a Python traceback.
     raise pulumi.RunError(str(err)) from None
-
-gateway = AiGateway("ai-gateway", loaded)
 for key, value in gateway.outputs.items():
     pulumi.export(key, value)

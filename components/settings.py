@@ -98,7 +98,7 @@ class ExistingVpc(_Model):
     vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
     """Id of the existing VPC."""
     vpc_cidr: ipaddress.IPv4Network
-    """CIDR of the existing VPC (the endpoint and service security groups admit it)."""
+    """CIDR of the existing VPC (used where the private subnets' own CIDRs are not known)."""
     public_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
     """Subnets for the load balancer (at least two, in different AZs)."""
     private_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
@@ -204,6 +204,16 @@ class WafSettings(_Model):
     log_retention_days: Optional[int] = None
     """Retention of the WAF log group. Default: observability.logRetentionDays."""
 
+    @field_validator("count_only_rules")
+    @classmethod
+    def _known_rules(cls, v: list[str]) -> list[str]:
+        from .renderers.waf_rules import unknown_common_rules  # the rule list lives with the WAF rules
+
+        unknown = unknown_common_rules(v)
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} is not a rule of AWSManagedRulesCommonRuleSet")
+        return v
+
 
 TeamScope = Literal["invoke", "admin"]
 
@@ -224,6 +234,14 @@ class AuthSettings(_Model):
     """Resource server identifier; scopes are ``<identifier>/invoke`` and ``<identifier>/admin``."""
     domain_prefix: Optional[Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]] = None
     """Cognito hosted domain prefix (globally unique per region). Default ``<project>-<stack>-<account id>``."""
+
+    @field_validator("domain_prefix")
+    @classmethod
+    def _not_reserved(cls, v: Optional[str]) -> Optional[str]:
+        for word in ("aws", "amazon", "cognito"):
+            if v and word in v:
+                raise ValueError(f"must not contain {word!r} (Cognito refuses it)")
+        return v
     jwt_validation: bool = True
     """ALB validates the Cognito access token before forwarding. Required in prod."""
     access_token_minutes: Annotated[int, Field(ge=5, le=1440)] = 60
@@ -503,6 +521,11 @@ class StackSettings(_Model):
             for name in group:
                 if name not in enabled:
                     raise _FieldProblem("routing.fallbackGroups", f"names {name}, which is not enabled in providers")
+        routed = {p for g in self.routing.fallback_groups for p in g}
+        unreachable = [p for p in self.providers.enabled() if p not in routed]
+        if unreachable and not self.routing.provider_routes:
+            raise _FieldProblem("providers", f"{', '.join(unreachable)} is enabled but in no fallback group and"
+                                             " routing.providerRoutes is off, so nothing can reach it")
         self._prod_checks()
         if self.edge.allow_plain_http and self.environment != "dev":
             raise _FieldProblem("edge.allowPlainHttp", f"plain HTTP forwarding is allowed only in dev, not {self.environment}")
@@ -592,9 +615,9 @@ def _to_settings_error(err: ValidationError) -> SettingsError:
         return SettingsError(key, ctx_error.problem)
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
-        msg = "unknown setting"
-    elif msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        return SettingsError(key, "unknown setting")
+    if msg.startswith("Value error, "):  # our own validators' words, kept as written
+        return SettingsError(key, msg[len("Value error, "):])
     return SettingsError(key, msg[0].lower() + msg[1:] if msg else msg)
 
 

@@ -212,3 +212,20 @@ def test_every_setting_is_documented():
     assert len(rows) > 60
     undocumented = [key for key, _, doc in rows if not doc]
     assert undocumented == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ({"waf": {"countOnlyRules": ["SizeRestrictions_BODDY"]}}, "ai-gateway:waf.countOnlyRules: SizeRestrictions_BODDY is not a rule of AWSManagedRulesCommonRuleSet"),
+        ({"auth": {"domainPrefix": "my-cognito-gw"}}, "ai-gateway:auth.domainPrefix: must not contain 'cognito'"),
+        ({"providers": {"openai": {"enabled": True}}, "routing": {"providerRoutes": False}},
+         "ai-gateway:providers: openai is enabled but in no fallback group"),
+    ],
+)
+def test_more_invalid_settings(keys, expected):
+    assert error(**keys).startswith(expected)
+
+
+def test_enabled_provider_outside_groups_is_fine_with_provider_routes():
+    assert "openai" in ok(providers={"openai": {"enabled": True}}).providers.enabled()

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
+import pulumi
 import yaml
 
 from components.settings import SettingsError, parse_settings
@@ -107,6 +108,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         inventory = synthesize(args.stack, preview=args.preview)
     except (StackFileError, SettingsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except pulumi.RunError as err:  # a settings problem only the program can see (e.g. a derived name)
         print(f"error: {err}", file=sys.stderr)
         return 2
     out = Path(args.out) / args.stack

@@ -95,10 +95,13 @@ def stack_values(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
     environment = draw(st.sampled_from(("dev", "staging", "prod")))
     providers, enabled = draw(_providers())
     values: dict[str, Any] = {"environment": environment, **draw(_edge_and_auth(environment)), "providers": providers}
+    groups = draw(_fallback_groups(enabled))
+    every_provider_grouped = {p for g in groups for p in g} == set(enabled)
     values["routing"] = {
-        "fallbackGroups": draw(_fallback_groups(enabled)),
+        "fallbackGroups": groups,
         "modelAliases": draw(st.dictionaries(st.sampled_from(ALIAS_KEYS), st.sampled_from(ALIAS_TARGETS), max_size=3)),
-        "providerRoutes": draw(st.booleans()),
+        # Settings reject an enabled provider that nothing routes to.
+        "providerRoutes": draw(st.booleans()) if every_provider_grouped else True,
         "retryAttempts": draw(st.integers(0, 5)),
         "requestTimeoutSeconds": draw(st.integers(10, 3600)),
         "evictionSeconds": draw(st.integers(1, 3600)),

@@ -1,0 +1,166 @@
+"""GitHub Actions workflows: actionlint passes, and the promises the workflows make hold
+(short-lived AWS credentials only, least-privilege permissions, pinned actions, a gated prod
+deploy, PR preview comments with the policy pack)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+ACTIONLINT = Path(sys.executable).parent / "actionlint"
+PINNED = re.compile(r"uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
+AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
+
+
+def load(name: str) -> dict[str, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text())
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as True
+    return on if isinstance(on, dict) else {name: None for name in ([on] if isinstance(on, str) else on)}
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return job.get("steps", [])
+
+
+def uses(step: dict[str, Any]) -> str:
+    return str(step.get("uses", "")).split("@")[0]
+
+
+def all_jobs() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path in FILES:
+        for name, job in load(path.name)["jobs"].items():
+            yield path.name, name, job
+
+
+def test_expected_workflows_exist() -> None:
+    assert {p.name for p in FILES} == {"test.yml", "preview.yml", "deploy.yml", "bump-agentgateway.yml"}
+
+
+def _actionlint(*flags: str) -> subprocess.CompletedProcess[str]:
+    assert ACTIONLINT.is_file(), f"{ACTIONLINT} missing: pip install -r requirements-dev.txt"
+    return subprocess.run([str(ACTIONLINT), "-no-color", *flags, *map(str, FILES)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes() -> None:
+    # shellcheck/pyflakes integration off: the result must not depend on what the machine has.
+    result = _actionlint("-shellcheck=", "-pyflakes=")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck not installed")
+def test_run_scripts_pass_shellcheck() -> None:
+    result = _actionlint("-pyflakes=")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
+    for path in FILES:
+        for line in path.read_text().splitlines():
+            if line.strip().startswith(("uses:", "- uses:")):
+                assert PINNED.search(line), f"{path.name}: not pinned to a SHA with a # vX comment: {line.strip()}"
+
+
+def test_no_static_aws_credentials() -> None:
+    forbidden = re.compile(r"aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|"
+                           r"AWS_SESSION_TOKEN|AKIA[0-9A-Z]{16}")
+    for path in FILES:
+        assert not forbidden.search(path.read_text()), path.name
+
+
+def test_workflows_default_to_no_permissions() -> None:
+    for path in FILES:
+        permissions = load(path.name).get("permissions")
+        assert permissions in ({}, {"contents": "read"}), f"{path.name}: top-level permissions {permissions}"
+    for name, job_name, job in all_jobs():
+        assert job.get("permissions") != "write-all", f"{name}:{job_name}"
+
+
+def test_aws_jobs_use_oidc_roles() -> None:
+    aws_jobs = 0
+    for name, job_name, job in all_jobs():
+        for step in steps(job):
+            if uses(step) == AWS_CREDENTIALS:
+                aws_jobs += 1
+                assert job["permissions"].get("id-token") == "write", f"{name}:{job_name}"
+                assert re.fullmatch(r"\$\{\{ vars\.AWS_\w+_ROLE_ARN \}\}", step["with"]["role-to-assume"])
+    assert aws_jobs == 3  # preview (one matrix job), deploy dev, deploy prod; nothing else touches AWS
+
+
+def test_write_permissions_only_where_needed() -> None:
+    allowed = {("preview.yml", "preview"): {"id-token", "pull-requests"}, ("deploy.yml", "dev"): {"id-token"},
+               ("deploy.yml", "prod"): {"id-token"},
+               ("bump-agentgateway.yml", "bump"): {"contents", "pull-requests"}}
+    for name, job_name, job in all_jobs():
+        writes = {scope for scope, level in (job.get("permissions") or {}).items() if level == "write"}
+        assert writes == allowed.get((name, job_name), set()), f"{name}:{job_name} writes {writes}"
+
+
+def test_test_workflow() -> None:
+    workflow = load("test.yml")
+    assert {"push", "pull_request"} <= set(triggers(workflow))
+    [job] = workflow["jobs"].values()
+    python = next(s for s in steps(job) if uses(s) == "actions/setup-python")
+    assert python["with"]["python-version"] == "3.11"
+    assert any(s.get("run") == "make test" for s in steps(job))
+
+
+def _pulumi_step(job: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in steps(job) if uses(s) == "pulumi/actions")
+
+
+def test_preview_comments_on_the_pr_with_the_policy_pack_per_stack() -> None:
+    workflow = load("preview.yml")
+    assert set(triggers(workflow)) == {"pull_request"}
+    job = workflow["jobs"]["preview"]
+    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert job["needs"] == "test"
+    run = "\n".join(str(s.get("run", "")) for s in steps(job))
+    assert "make synth" in run and "policy/requirements.txt" in run and "make venv" in run
+    pulumi = _pulumi_step(job)["with"]
+    assert pulumi["command"] == "preview"
+    assert pulumi["comment-on-pr"] is True
+    assert pulumi["policyPacks"] == "policy"
+    assert pulumi["policyPackConfigs"] == "policy/config/${{ matrix.stack }}.json"
+    assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
+    assert _pulumi_step(job)["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+
+
+def test_deploy_gates_prod_behind_dev_and_an_environment() -> None:
+    workflow = load("deploy.yml")
+    assert triggers(workflow)["push"]["branches"] == ["main"]
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    jobs = workflow["jobs"]
+    assert jobs["dev"]["needs"] == "test" and jobs["prod"]["needs"] == "dev"
+    assert jobs["dev"]["environment"] == "dev" and jobs["prod"]["environment"] == "prod"
+    for stack in ("dev", "prod"):
+        pulumi = _pulumi_step(jobs[stack])["with"]
+        assert pulumi["command"] == "up"
+        assert pulumi["policyPacks"] == "policy"
+        assert pulumi["policyPackConfigs"] == f"policy/config/{stack}.json"
+        assert pulumi["stack-name"].endswith(f"/ai-gateway/{stack}")
+
+
+def test_bump_workflow_verifies_the_digest_before_opening_a_pr() -> None:
+    workflow = load("bump-agentgateway.yml")
+    assert {"schedule", "workflow_dispatch"} <= set(triggers(workflow))
+    job = workflow["jobs"]["bump"]
+    run = "\n".join(str(s.get("run", "")) for s in steps(job))
+    assert "imagetools inspect" in run
+    assert "^sha256:[0-9a-f]{64}$" in run
+    assert '"$IMAGE@$digest"' in run  # fetched again by digest
+    assert "make test" in run
+    assert uses(steps(job)[-1]) == "peter-evans/create-pull-request"
