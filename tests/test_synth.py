@@ -108,3 +108,15 @@ def _main_in(root: Path, stack: str, out: Path | None = None) -> tuple[int, str]
     finally:
         synth.ROOT = original
     return code, err.getvalue()
+
+
+def test_entry_point_turns_settings_errors_into_one_line_run_errors():
+    """What `pulumi up` shows: a RunError with the one-line message, no traceback."""
+    import pulumi
+
+    from tests.support import run_stack
+
+    with pytest.raises(pulumi.RunError) as exc:
+        run_stack("dev", {"edge": {"idleTimeoutSeconds": 1}})
+    assert str(exc.value).startswith("ai-gateway:edge.idleTimeoutSeconds: input should be greater than or equal to 60")
+    assert "\n" not in str(exc.value)
