@@ -50,7 +50,7 @@ from pulumi_policy.policy import _NotApplicableError  # pinned pulumi-policy; th
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .rules import ALL_POLICIES, PACK_ENFORCEMENT
-from .rules.meta import SecretValueError
+from .rules.values import SecretValueError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 
@@ -198,8 +198,13 @@ def _check_inventory(inventory: Any, where: str) -> None:
     for index, row in enumerate(inventory["resources"]):
         if not isinstance(row, dict) or not isinstance(row.get("urn"), str) or not isinstance(row.get("type"), str):
             raise InventoryError(f"{where}: resources[{index}] needs string 'urn' and 'type'")
-        if not isinstance(row.get("inputs", {}), dict):
+        if not isinstance(row.get("inputs") or {}, dict):
             raise InventoryError(f"{where}: resources[{index}].inputs must be an object")
+        if not isinstance(row.get("dependencies") or [], list):
+            raise InventoryError(f"{where}: resources[{index}].dependencies must be a list")
+        prop_deps = row.get("propertyDependencies") or {}
+        if not isinstance(prop_deps, dict) or not all(isinstance(v, list) for v in prop_deps.values()):
+            raise InventoryError(f"{where}: resources[{index}].propertyDependencies must map names to lists")
 
 
 def _props(row: Mapping[str, Any]) -> Any:

@@ -164,3 +164,30 @@ def test_bump_workflow_verifies_the_digest_before_opening_a_pr() -> None:
     assert '"$IMAGE@$digest"' in run  # fetched again by digest
     assert "make test" in run
     assert uses(steps(job)[-1]) == "peter-evans/create-pull-request"
+
+
+# For each pinned action, inputs its action.yml (at the pinned version) declares, as reviewed.
+# actionlint cannot look inside a SHA pin, so a typo in `with:` would only show up on GitHub.
+# Update together with the pins.
+ACTION_INPUTS = {
+    "actions/checkout": {"persist-credentials", "fetch-depth", "ref", "token", "path", "submodules"},
+    "actions/setup-python": {"python-version", "cache", "cache-dependency-path", "check-latest"},
+    "actions/upload-artifact": {"name", "path", "if-no-files-found", "retention-days", "overwrite"},
+    "aws-actions/configure-aws-credentials": {"role-to-assume", "role-session-name", "aws-region",
+                                              "role-duration-seconds", "mask-aws-account-id"},
+    "pulumi/actions": {"command", "stack-name", "pulumi-version", "comment-on-pr", "github-token", "policyPacks",
+                       "policyPackConfigs", "diff", "suppress-outputs", "work-dir", "refresh", "edit-pr-comment"},
+    "peter-evans/create-pull-request": {"branch", "delete-branch", "commit-message", "title", "labels", "body",
+                                        "token", "base", "sign-commits", "add-paths"},
+}
+
+
+def test_actions_get_only_inputs_they_declare() -> None:
+    for name, job_name, job in all_jobs():
+        for step in steps(job):
+            action = uses(step)
+            if not action:
+                continue
+            assert action in ACTION_INPUTS, f"{name}:{job_name}: {action} is not a reviewed action"
+            unknown = set(step.get("with", {})) - ACTION_INPUTS[action]
+            assert not unknown, f"{name}:{job_name}: {action} has no input(s) {sorted(unknown)}"

@@ -7,25 +7,13 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .meta import (
-    Pending,
-    Severity,
-    as_list,
-    by_type,
-    dependents,
-    get,
-    is_list,
-    is_map,
-    number,
-    present,
-    resource_policy,
-    stack_policy,
-    text,
-)
+from .graph import by_type, dependents
+from .meta import Severity, lb_types, resource_policy, stack_policy
+from .values import Pending, as_list, get, is_list, is_map, number, present, text
 
-LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
-LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
-LOAD_BALANCERS = frozenset({"aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"})
+LISTENERS = lb_types("listener:Listener")
+LISTENER_RULES = lb_types("listenerRule:ListenerRule")
+LOAD_BALANCERS = lb_types("loadBalancer:LoadBalancer")
 WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 USER_POOL = "aws:cognito/userPool:UserPool"
 

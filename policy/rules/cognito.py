@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from .meta import Severity, as_list, get, resource_policy
+from .meta import Severity, resource_policy
+from .values import as_list, get
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .meta import as_list, get, is_map, is_unknown, UnknownValueError
+from .values import UnknownValueError, as_list, get, is_map, is_unknown
 
 _SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$", re.IGNORECASE)
 

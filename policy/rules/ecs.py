@@ -7,18 +7,9 @@ from typing import Any, Callable
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from .meta import (
-    Pending,
-    SecretValueError,
-    Severity,
-    as_list,
-    get,
-    json_document,
-    present,
-    resource_policy,
-    text,
-)
+from .meta import Severity, resource_policy
 from .plaintext import name_looks_secret, value_looks_secret
+from .values import Pending, SecretValueError, as_list, get, json_document, present, text
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"

@@ -14,21 +14,27 @@ from typing import Any, Iterator
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .documents import has_condition, is_allow, is_public_principal, is_wildcard_action, principals, statements, strings
-from .meta import (
+from .documents import (
+    has_condition,
+    is_allow,
+    is_public_principal,
+    is_wildcard_action,
+    principals,
+    statements,
+    strings,
+)
+from .graph import by_type
+from .meta import Severity, resource_policy, stack_policy
+from .values import (
     Pending,
-    Severity,
     UnknownValueError,
     as_list,
-    by_type,
     get,
     is_list,
     is_unknown,
     json_document,
     peek,
     present,
-    resource_policy,
-    stack_policy,
     text,
 )
 
@@ -80,7 +86,8 @@ WILDCARD_RESOURCE_ACTIONS = [
 CONDITION_REQUIRED = {"cloudwatch:putmetricdata": "cloudwatch:namespace"}
 
 BROAD_MANAGED_POLICY = re.compile(
-    r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)$"
+    r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?"
+    r"(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)$"
 )
 GITHUB_OIDC = "token.actions.githubusercontent.com"
 

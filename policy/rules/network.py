@@ -15,22 +15,10 @@ from typing import Any, Iterator, Optional
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .meta import (
-    EnforcementLevel,
-    Pending,
-    Severity,
-    UnknownValueError,
-    as_list,
-    by_type,
-    dependents,
-    is_list,
-    is_unknown,
-    number,
-    resource_policy,
-    stack_policy,
-    text,
-)
 from .alb import LOAD_BALANCERS
+from .graph import by_type, dependents
+from .meta import EnforcementLevel, Severity, resource_policy, stack_policy
+from .values import Pending, UnknownValueError, as_list, get, is_list, is_unknown, number, text
 
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
@@ -132,9 +120,9 @@ def permissions(resource_type: str, props: Any, direction: str) -> Iterator[Perm
                               props.get("toPort"), cidrs, "rule")
     elif resource_type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
         for index, entry in enumerate(as_list(props.get(direction))):
-            cidrs = as_list(entry.get("cidrBlocks")) + as_list(entry.get("ipv6CidrBlocks"))
-            yield _permission(direction, entry.get("protocol"), entry.get("fromPort"),
-                              entry.get("toPort"), cidrs, f"{direction}[{index}]")
+            cidrs = as_list(get(entry, "cidrBlocks")) + as_list(get(entry, "ipv6CidrBlocks"))
+            yield _permission(direction, get(entry, "protocol"), get(entry, "fromPort"),
+                              get(entry, "toPort"), cidrs, f"{direction}[{index}]")
 
 
 def _network(cidr: str) -> Optional[ipaddress.IPv4Network | ipaddress.IPv6Network]:

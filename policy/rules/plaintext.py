@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import Iterable, Optional
 
-from .meta import SECRET_PLACEHOLDER
+from .values import SECRET_PLACEHOLDER
 
 SENSITIVE_WORDS = frozenset({
     "KEY", "APIKEY", "SECRET", "SECRETS", "TOKEN", "PASSWORD", "PASSWD", "PWD", "PASSPHRASE",

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from .meta import (
-    Severity,
-    as_list,
-    get,
-    is_map,
-    number,
-    present,
-    resource_policy,
-    text,
-)
+from .meta import Severity, resource_policy
 from .plaintext import name_looks_secret, value_looks_secret
+from .values import as_list, get, is_map, number, present, text
 
 TABLE = "aws:dynamodb/table:Table"
 FUNCTION = "aws:lambda/function:Function"

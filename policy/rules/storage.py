@@ -11,22 +11,10 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .documents import has_condition, is_public_principal, statements, strings
-from .meta import (
-    Pending,
-    Severity,
-    as_list,
-    by_type,
-    dependents,
-    get,
-    is_list,
-    json_document,
-    number,
-    present,
-    resource_policy,
-    stack_policy,
-    text,
-)
+from .documents import is_public_principal, statements, strings
+from .graph import by_type, dependents
+from .meta import Severity, resource_policy, stack_policy
+from .values import Pending, as_list, get, json_document, number, peek, present, text
 
 ECR_REPOSITORY = "aws:ecr/repository:Repository"
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -108,7 +96,7 @@ def _check_secret_cmk(args: ResourceValidationArgs, report: ReportViolation) -> 
     props = args.props
     if not present(props, "kmsKeyId"):
         report("The secret uses the AWS managed key aws/secretsmanager; use a customer-managed key.", None)
-    elif text(props.get("kmsKeyId")) in ("alias/aws/secretsmanager",):
+    elif peek(props, "kmsKeyId") == "alias/aws/secretsmanager":
         report("The secret names the AWS managed key alias/aws/secretsmanager; use a "
                "customer-managed key.", None)
 
@@ -198,7 +186,7 @@ def _check_sns(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
     if not present(props, "kmsMasterKeyId"):
         report("The topic is not encrypted.", None)
-    elif text(props.get("kmsMasterKeyId")) == "alias/aws/sns":
+    elif peek(props, "kmsMasterKeyId") == "alias/aws/sns":
         report("The topic uses alias/aws/sns; CloudWatch alarms cannot publish to a topic "
                "encrypted with that AWS managed key. Use a customer-managed key.", None)
 

@@ -13,21 +13,18 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .meta import (
+from .graph import by_type, dependents
+from .meta import Severity, resource_policy, stack_policy
+from .values import (
     InvalidDocument,
     Pending,
-    Severity,
     UnknownValueError,
     as_list,
-    by_type,
-    dependents,
     get,
     has,
     is_list,
     is_map,
     is_unknown,
-    resource_policy,
-    stack_policy,
     text,
 )
 

@@ -447,12 +447,14 @@ def compliant_stack(stack: str = "test") -> Inventory:
     # data at rest
     inv.add("aws:kms/key:Key", "logs-key", kms_key_inputs())
     inv.add("aws:cloudwatch/logGroup:LogGroup", "gateway-logs", log_group_inputs(), {"kmsKeyId": ["logs-key"]})
-    inv.add("aws:sns/topic:Topic", "alarms", sns_topic_inputs())
-    inv.add("aws:ecr/repository:Repository", "repo", ecr_repository_inputs())
-    inv.add("aws:secretsmanager/secret:Secret", "openai-key", secret_inputs())
+    inv.add("aws:sns/topic:Topic", "alarms", sns_topic_inputs(), {"kmsMasterKeyId": ["logs-key"]})
+    inv.add("aws:ecr/repository:Repository", "repo", ecr_repository_inputs(), {"encryptionConfigurations": ["logs-key"]})
+    inv.add("aws:secretsmanager/secret:Secret", "openai-key", secret_inputs(), {"kmsKeyId": ["logs-key"]})
     # service
     inv.add("aws:iam/role:Role", "task-role", task_role_inputs())
-    inv.add("aws:iam/rolePolicy:RolePolicy", "task-policy", task_role_policy_inputs(), {"role": ["task-role"]})
+    # The task policy is rendered from other resources' ARNs, so it is wholly unknown in a preview.
+    inv.add("aws:iam/rolePolicy:RolePolicy", "task-policy", task_role_policy_inputs(),
+            {"role": ["task-role"], "policy": ["openai-key", "logs-key"]})
     inv.add("aws:iam/role:Role", "execution-role", task_role_inputs())
     inv.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "execution-managed",
             {"role": "execution-role",
@@ -468,7 +470,7 @@ def compliant_stack(stack: str = "test") -> Inventory:
             {"containerDefinitions": ["gateway-logs"]})
     inv.add("aws:ecs/service:Service", "service", service_inputs(), {"cluster": ["cluster"], "taskDefinition": ["task"]})
     # control plane
-    inv.add("aws:dynamodb/table:Table", "table", table_inputs())
+    inv.add("aws:dynamodb/table:Table", "table", table_inputs(), {"serverSideEncryption": ["logs-key"]})
     inv.add("aws:lambda/function:Function", "fn", function_inputs())
     inv.add("aws:lambda/functionUrl:FunctionUrl", "fn-url", function_url_inputs(), {"functionName": ["fn"]})
     inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(), {"function": ["fn"]})

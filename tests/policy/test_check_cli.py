@@ -73,8 +73,12 @@ def test_explicit_config_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0 and out["violations"][0]["enforcement"] == "advisory"
 
 
-@pytest.mark.parametrize("content", [None, "{not json", json.dumps([1, 2]), json.dumps({"resources": [{"urn": 1}]})],
-                         ids=["missing", "not-json", "not-an-object", "bad-row"])
+BAD_DEPS = {"resources": [{"urn": "u", "type": "t", "propertyDependencies": {"vpcId": "u2"}}]}
+
+
+@pytest.mark.parametrize("content", [None, "{not json", json.dumps([1, 2]), json.dumps({"resources": [{"urn": 1}]}),
+                                     json.dumps(BAD_DEPS)],
+                         ids=["missing", "not-json", "not-an-object", "bad-row", "bad-dependencies"])
 def test_unreadable_inventory_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Any) -> None:
     path = str(tmp_path / "absent.json") if content is None else write(tmp_path, content)
     code, out, err = run_main(capsys, path)

@@ -99,3 +99,16 @@ def test_docs_name_every_policy_and_every_dev_exception() -> None:
     assert not missing, f"docs/policy.md does not document {missing}"
     dev_section = text.split("## Where dev differs", 1)[1].split("\n## ", 1)[0]
     assert all(f"`{name}`" in dev_section for name in DEV_ADVISORY - PROD_ADVISORY)
+
+
+def test_docs_tables_state_the_real_severity_and_levels() -> None:
+    severity = {p.name: p.severity.value for p in ALL_POLICIES}
+    dev, prod = levels("dev"), levels("prod")
+    rows = {}
+    for line in DOCS.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].strip("`") in severity and cells[1] in ("low", "medium", "high", "critical"):
+            rows[cells[0].strip("`")] = tuple(cells[1:4])
+    assert set(rows) == set(severity), f"policies without a table row: {sorted(set(severity) - set(rows))}"
+    wrong = {n: row for n, row in rows.items() if row != (severity[n], dev[n], prod[n])}
+    assert not wrong, f"docs/policy.md rows disagree with the code/config: {wrong}"

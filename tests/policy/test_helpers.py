@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from policy.rules.meta import InvalidDocument, Pending, SecretValueError, get, json_document, peek, present
+from policy.rules.values import InvalidDocument, Pending, SecretValueError, get, json_document, peek, present
 from policy.rules.network import INGRESS_RULE, SECURITY_GROUP, is_broad, is_world, permissions
 from policy.rules.plaintext import name_looks_secret, value_looks_secret
 

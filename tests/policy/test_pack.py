@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity
 
 import pulumi_aws
@@ -112,3 +113,16 @@ def test_a_200_resource_inventory_is_checked_fast() -> None:
     started = time.perf_counter()
     evaluate(big, {})
     assert time.perf_counter() - started < 1.0
+
+
+def test_pack_manifest_and_pins() -> None:
+    manifest = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    assert manifest["runtime"]["options"]["virtualenv"] == "venv"
+    assert manifest["description"]
+    pins = dict(line.split("==") for line in (PACK / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    assert pins["pulumi-policy"] == "1.21.0"
+    program_pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
+                        if "==" in line and not line.startswith("#"))
+    assert pins["pulumi"] == program_pins["pulumi"], "policy/requirements.txt and requirements.txt pin different pulumi"

@@ -14,8 +14,9 @@ TASK_POLICIES = {
     "aws-ecs-task-readonly-root-filesystem", "aws-ecs-task-not-privileged", "aws-ecs-task-no-plaintext-secrets",
     "aws-ecs-task-image-digest", "aws-ecs-task-logging",
 }
+IAM_DOCUMENT_POLICIES = {"aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist"}
 # Input keys whose values are other resources' outputs inside a computed property.
-COMPUTED_LEAVES = {"targetGroupArn", "issuer", "jwksEndpoint", "bucket"}
+COMPUTED_LEAVES = {"targetGroupArn", "issuer", "jwksEndpoint", "bucket", "kmsKey", "kmsKeyArn"}
 
 
 def previewize(inv: Inventory) -> Inventory:
@@ -52,14 +53,15 @@ def undecided(violations: list[dict[str, str]]) -> list[dict[str, str]]:
     return [v for v in violations if v["message"].startswith("cannot decide")]
 
 
-def test_new_stack_preview_decides_everything_but_the_task_definition() -> None:
+def test_new_stack_preview_decides_everything_but_rendered_documents() -> None:
     inv = previewize(compliant_stack())
     violations = evaluate(inv.doc, {})
     assert not [v for v in violations if v["message"].startswith("policy raised")]
     assert [v for v in violations if v["enforcement"] == "mandatory"] == []
     assert violations == undecided(violations)
-    assert {(v["policy"], v["urn"]) for v in violations} == {(p, inv.urn("task")) for p in TASK_POLICIES}
-    assert {v["message"] for v in violations} == {"cannot decide during preview: containerDefinitions is unknown"}
+    expected = {(p, inv.urn("task"), "containerDefinitions") for p in TASK_POLICIES}
+    expected |= {(p, inv.urn("task-policy"), "policy") for p in IAM_DOCUMENT_POLICIES}
+    assert {(v["policy"], v["urn"], v["message"].split(": ")[1].split(" ")[0]) for v in violations} == expected
 
 
 def test_preview_still_reports_what_it_can_decide() -> None:
@@ -128,3 +130,12 @@ def test_unknown_retention_cannot_be_decided() -> None:
     inv.set("gateway-logs", "retentionInDays", "3eeb2bf0-c639-47a8-9e75-3b44932eb421")  # unknown number
     assert [v["message"] for v in run(inv, "aws-cloudwatch-log-group-retention")] == [
         "cannot decide during preview: retentionInDays is unknown"]
+
+
+def test_computed_key_ids_count_as_customer_keys() -> None:
+    inv = compliant_stack()
+    inv.set("openai-key", "kmsKeyId", UNKNOWN)
+    inv.set("alarms", "kmsMasterKeyId", UNKNOWN)
+    inv.set("gateway-logs", "kmsKeyId", UNKNOWN)
+    for policy in ("aws-secretsmanager-secret-cmk", "aws-sns-topic-encrypted", "aws-cloudwatch-log-group-kms"):
+        assert run(inv, policy) == [], policy
