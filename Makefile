@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 STAMP := $(VENV)/.installed
 
-.PHONY: synth test venv bench clean
+.PHONY: synth test venv bench clean policy-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ venv: $(STAMP)
 
 synth: $(STAMP)
 	$(PY) -m tools.synth --stack $(STACK)
+
+policy-check: synth
+	$(PY) -m policy.check build/$(STACK)/inventory.json
 
 test: $(STAMP)
 	$(PY) -m pytest

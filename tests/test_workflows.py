@@ -170,7 +170,7 @@ def test_bump_workflow_verifies_the_digest_before_opening_a_pr() -> None:
 # actionlint cannot look inside a SHA pin, so a typo in `with:` would only show up on GitHub.
 # Update together with the pins.
 ACTION_INPUTS = {
-    "actions/checkout": {"persist-credentials", "fetch-depth", "ref", "token", "path", "submodules"},
+    "actions/checkout": {"persist-credentials", "fetch-depth", "ref", "token", "path", "submodules", "repository"},
     "actions/setup-python": {"python-version", "cache", "cache-dependency-path", "check-latest"},
     "actions/upload-artifact": {"name", "path", "if-no-files-found", "retention-days", "overwrite"},
     "aws-actions/configure-aws-credentials": {"role-to-assume", "role-session-name", "aws-region",

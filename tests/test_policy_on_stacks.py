@@ -1,0 +1,76 @@
+"""The whole policy pack on the synthesized stacks, and defense in depth against prod weakening."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.settings import SettingsError, parse_settings
+from policy import check
+from tests.support import baseline, run_stack, stack_values
+
+DEV_ADVISORIES = {
+    ("aws-cognito-user-pool-deletion-protection", "auth-user-pool"),
+    ("aws-lb-access-logs", "edge-alb"),
+    ("aws-lb-deletion-protection", "edge-alb"),
+}
+"""The dev stack's expected advisories: a new one is a visible change to this list."""
+
+PREVIEW_UNDECIDABLE = {
+    "aws-ecs-task-image-digest", "aws-ecs-task-logging", "aws-ecs-task-no-plaintext-secrets",
+    "aws-ecs-task-not-privileged", "aws-ecs-task-readonly-root-filesystem",
+    "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
+}
+"""Policies that read values only known after deploy (container JSON and IAM documents built from ARNs)."""
+
+
+def _violations(inv):
+    return check.evaluate(inv.to_json(), check.load_config(inv.stack))
+
+
+def _short(violations, level):
+    return {(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in violations if v["enforcement"] == level}
+
+
+def test_prod_stack_is_clean():
+    assert _violations(baseline("prod")) == []
+
+
+def test_dev_stack_has_only_the_expected_advisories():
+    violations = _violations(baseline("dev"))
+    assert _short(violations, "mandatory") == set()
+    assert _short(violations, "advisory") == DEV_ADVISORIES
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_preview_mode_only_adds_cannot_decide_advisories(stack):
+    normal = _violations(baseline(stack))
+    preview = _violations(baseline(stack, preview=True))
+    assert _short(preview, "mandatory") == set()
+    added = [v for v in preview if v not in normal]
+    assert added and all(v["enforcement"] == "advisory" and v["message"].startswith("cannot decide during preview")
+                         for v in added)
+    assert {v["policy"] for v in added} == PREVIEW_UNDECIDABLE
+
+
+WEAKENINGS = [
+    ({"waf": {"enabled": False}}, "aws-lb-waf-associated"),
+    ({"auth": {"jwtValidation": False}}, "aws-lb-listener-jwt-validation"),
+    ({"edge": {"domainName": "gateway.example.com", "hostedZoneId": "Z0123456789PRODEXAMPLE", "deletionProtection": False}},
+     "aws-lb-deletion-protection"),
+    ({"edge": {"domainName": "gateway.example.com", "hostedZoneId": "Z0123456789PRODEXAMPLE", "accessLogs": False}},
+     "aws-lb-access-logs"),
+    ({"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}}, "aws-lb-listener-http-redirect"),
+    ({"observability": {"logRetentionDays": 90}}, "aws-cloudwatch-log-group-retention"),
+]
+
+
+@pytest.mark.parametrize(("weakening", "policy"), WEAKENINGS, ids=[p for _, p in WEAKENINGS])
+def test_prod_weakening_is_rejected_by_settings_and_caught_by_the_pack(weakening, policy):
+    values, secret_keys = stack_values("prod", weakening)
+    with pytest.raises(SettingsError):
+        parse_settings(values, secret_keys)
+    # Force the same weakening past settings (declare the stack dev) and check it as prod.
+    inv = run_stack("prod", {**weakening, "environment": "dev"})
+    assert inv.stack == "prod"
+    mandatory = {v["policy"] for v in _violations(inv) if v["enforcement"] == "mandatory"}
+    assert policy in mandatory
