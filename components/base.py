@@ -29,3 +29,33 @@ def child_opts(
         ignore_changes=ignore_changes,
         delete_before_replace=delete_before_replace,
     )
+
+
+def tcp_port_rule(
+    resource_name: str,
+    *,
+    direction: str,
+    security_group_id: pulumi.Input[str],
+    port: int,
+    description: str,
+    parent: pulumi.Resource,
+    cidr_ipv4: Optional[str] = None,
+    referenced_security_group_id: Optional[pulumi.Input[str]] = None,
+) -> pulumi.CustomResource:
+    """One single-port TCP security-group rule (``direction`` ``ingress`` or ``egress``) whose peer
+    is a CIDR or another security group. Rules are separate resources, never inline, so each one
+    is visible to the policy pack and can change without replacing its group."""
+    import pulumi_aws as aws
+
+    rule_class = {"ingress": aws.vpc.SecurityGroupIngressRule, "egress": aws.vpc.SecurityGroupEgressRule}[direction]
+    return rule_class(
+        resource_name,
+        security_group_id=security_group_id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        cidr_ipv4=cidr_ipv4,
+        referenced_security_group_id=referenced_security_group_id,
+        description=description,
+        opts=child_opts(parent),
+    )

@@ -32,7 +32,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .auth import JwtValidation
-from .base import child_opts
+from .base import child_opts, tcp_port_rule
 from .context import StackContext
 from .network import Network
 from .observability import Observability
@@ -185,53 +185,25 @@ class Edge(pulumi.ComponentResource):
         client_ports = [(443, "https"), (80, "http")] if edge.has_certificate else [(80, "http")]
         for cidr in (str(c) for c in edge.ingress_cidrs):
             for port, label in client_ports:
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-alb-{label}-from-{cidr_slug(cidr)}",
-                    security_group_id=alb_sg.id,
-                    ip_protocol="tcp",
-                    from_port=port,
-                    to_port=port,
-                    cidr_ipv4=cidr,
-                    description=f"{label.upper()} from {cidr}",
-                    opts=child_opts(self),
-                )
+                tcp_port_rule(f"{name}-alb-{label}-from-{cidr_slug(cidr)}", direction="ingress",
+                              security_group_id=alb_sg.id, port=port, cidr_ipv4=cidr,
+                              description=f"{label.upper()} from {cidr}", parent=self)
 
         for port, label in ((TRAFFIC_PORT, "traffic"), (READINESS_PORT, "health")):
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-alb-to-service-{label}",
-                security_group_id=alb_sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=service_sg.id,
-                description=f"To gateway tasks: {label} port {port}",
-                opts=child_opts(self),
-            )
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-service-from-alb-{label}",
-                security_group_id=service_sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=alb_sg.id,
-                description=f"From the load balancer: {label} port {port}",
-                opts=child_opts(self),
-            )
+            tcp_port_rule(f"{name}-alb-to-service-{label}", direction="egress", security_group_id=alb_sg.id,
+                          port=port, referenced_security_group_id=service_sg.id,
+                          description=f"To gateway tasks: {label} port {port}", parent=self)
+            tcp_port_rule(f"{name}-service-from-alb-{label}", direction="ingress", security_group_id=service_sg.id,
+                          port=port, referenced_security_group_id=alb_sg.id,
+                          description=f"From the load balancer: {label} port {port}", parent=self)
 
         # The only way out of a task: HTTPS to provider APIs, and to ECR, Secrets Manager, Logs,
         # STS ... (directly or through the VPC endpoints). DNS needs no rule: queries to the VPC
         # resolver (VPC base + 2 / 169.254.169.253) are not filtered by security groups; nor are
         # the task metadata and credentials endpoints Fargate serves on link-local addresses.
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-service-https-out",
-            security_group_id=service_sg.id,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            cidr_ipv4="0.0.0.0/0",
-            description="HTTPS to provider APIs and AWS services",
-            opts=child_opts(self),
-        )
+        tcp_port_rule(f"{name}-service-https-out", direction="egress", security_group_id=service_sg.id,
+                      port=443, cidr_ipv4="0.0.0.0/0", description="HTTPS to provider APIs and AWS services",
+                      parent=self)
 
     # Access logs --------------------------------------------------------------------------------
     def _access_log_bucket(self, name: str, ctx: StackContext) -> tuple[aws.s3.Bucket, list[pulumi.Resource]]:

@@ -27,7 +27,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from .base import child_opts
+from .base import child_opts, tcp_port_rule
 from .context import StackContext
 from .observability import Observability
 from .renderers.network_policies import FLOW_LOGS_SERVICE, flow_logs_permissions, flow_logs_trust_policy
@@ -268,16 +268,9 @@ class Network(pulumi.ComponentResource):
         )
         self.endpoint_security_group_id = sg.id
         for cidr in self.private_subnet_cidrs:
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-endpoints-https-from-{cidr_slug(cidr)}",
-                security_group_id=sg.id,
-                ip_protocol="tcp",
-                from_port=HTTPS,
-                to_port=HTTPS,
-                cidr_ipv4=cidr,
-                description=f"HTTPS from private subnet {cidr}",
-                opts=child_opts(self),
-            )
+            tcp_port_rule(f"{name}-endpoints-https-from-{cidr_slug(cidr)}", direction="ingress",
+                          security_group_id=sg.id, port=HTTPS, cidr_ipv4=cidr,
+                          description=f"HTTPS from private subnet {cidr}", parent=self)
         for service in settings.interface_endpoints:
             self.interface_endpoints[service] = aws.ec2.VpcEndpoint(
                 f"{name}-endpoint-{service.replace('.', '-')}",

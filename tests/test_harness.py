@@ -101,3 +101,11 @@ def test_config_reaches_the_program_and_is_cleared():
 def test_unmocked_type_still_gets_an_arn():
     inv = run_program(lambda: aws.sns.TopicPolicy("tp", arn="x", policy="{}", opts=pulumi.ResourceOptions(provider=aws.Provider("p", region="us-east-1"))))
     assert inv.one("aws:sns/topicPolicy:TopicPolicy").inputs == {"arn": "x", "policy": "{}"}
+
+
+def test_inventory_json_is_stable_across_runs():
+    from tests.support import run_stack
+
+    first = json.dumps(run_stack("prod").to_json())
+    second = json.dumps(run_stack("prod").to_json())
+    assert first == second

@@ -98,7 +98,8 @@ class Inventory:
         return {
             "project": self.project,
             "stack": self.stack,
-            "resources": [r.record() for r in self.resources],
+            # Registration order depends on when Outputs resolve; URN order is stable across runs.
+            "resources": [r.record() for r in sorted(self.resources, key=lambda r: r.urn)],
             "outputs": self.outputs,
         }
 
@@ -176,8 +177,9 @@ class InventoryMonitor(pulumi_mocks.MockMonitor):
                 parent=request.parent or None,
                 custom=bool(request.custom),
                 inputs={} if request.type == "pulumi:pulumi:Stack" else struct_to_plain(request.object),
-                dependencies=list(request.dependencies),
-                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                # Sorted: the engine treats these as sets, and a stable order keeps inventories diffable.
+                dependencies=sorted(set(request.dependencies)),
+                property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
                 protect=bool(request.protect),
                 provider=request.provider,
                 retain_on_delete=bool(request.retainOnDelete),
