@@ -207,11 +207,20 @@ class GatewayService(pulumi.ComponentResource):
         )
 
         # --- cluster ----------------------------------------------------------------------------------------
+        # Container Insights writes its performance events to this fixed-name group; created here
+        # first it is KMS-encrypted with our retention instead of an unencrypted AWS default.
+        self.container_insights_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-container-insights",
+            name=f"/aws/ecs/containerinsights/{cluster_name}/performance",
+            retention_in_days=s.log_retention_days,
+            kms_key_id=observability.logs_key.arn,
+            opts=child_opts(self, **stateful),
+        )
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster",
             name=cluster_name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enhanced")],
-            opts=child_opts(self),
+            opts=child_opts(self, depends_on=[self.container_insights_log_group]),
         )
         capacity = aws.ecs.ClusterCapacityProviders(
             f"{name}-capacity-providers",

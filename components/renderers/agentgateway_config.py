@@ -268,6 +268,10 @@ def _route_policies(settings: StackSettings, ctx: GatewayRenderContext) -> dict[
     if ctx.jwt_issuer:
         # No audiences: Cognito access tokens carry `client_id`, not `aud`.
         policies["jwtAuth"] = {"mode": "strict", "issuer": ctx.jwt_issuer, "jwks": {"url": _jwks_url(ctx)}}
+        # The ALB checks the scope too; repeating it here keeps a token without it out even if
+        # traffic reaches the tasks another way (defense in depth). Scopes are one space-separated
+        # string in Cognito access tokens, and ours never contain one another.
+        policies["authorization"] = {"rules": [f'jwt.scope.contains("{invoke_scope(settings)}")']}
     if settings.rate_limit.enabled:
         policies["localRateLimit"] = _rate_limits(settings)
     if settings.routing.retry_attempts > 0:
@@ -275,6 +279,11 @@ def _route_policies(settings: StackSettings, ctx: GatewayRenderContext) -> dict[
     policies["timeout"] = {"requestTimeout": f"{settings.routing.request_timeout_seconds}s"}
     policies["ai"] = _ai_policy(settings, ctx)
     return policies
+
+
+def invoke_scope(settings: StackSettings) -> str:
+    """The OAuth scope a client needs to call the gateway (``<resource server>/invoke``)."""
+    return f"{settings.auth.resource_server_identifier}/invoke"
 
 
 def _rate_limits(settings: StackSettings) -> list[dict[str, Any]]:

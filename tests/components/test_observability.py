@@ -54,3 +54,12 @@ def test_every_aws_resource_uses_the_tagged_explicit_provider():
     for r in inv.resources:
         if r.custom and r.type.startswith("aws:"):
             assert r.provider.startswith(providers[0].urn + "::"), r.urn
+
+
+def test_container_insights_log_group_is_ours_encrypted_and_created_first():
+    inv = baseline("prod")
+    group = inv.one("aws:cloudwatch/logGroup:LogGroup", "container-insights")
+    assert group.inputs["name"] == "/aws/ecs/containerinsights/ai-gateway-prod/performance"
+    assert group.inputs["retentionInDays"] == 365
+    assert group.property_dependencies["kmsKeyId"] == [inv.one("aws:kms/key:Key", "logs-key").urn]
+    assert group.urn in inv.one("aws:ecs/cluster:Cluster").dependencies

@@ -332,3 +332,26 @@ def test_cel_checker_catches_unknown_variables(cel_schema):
     assert not checks.cel_path_exists(cel_schema, "llm.promptTokens")
     assert not checks.cel_path_exists(cel_schema, "usage.tokens")
     assert checks.cel_paths('{"a.b": "c"}[jwt.client_id] + size(request.path)') == ["jwt.client_id", "request.path"]
+
+
+def test_jwt_routes_also_require_the_invoke_scope():
+    from components.renderers.agentgateway_config import GatewayRenderContext, render_agentgateway_config
+    from components.settings import parse_settings
+
+    settings = parse_settings({
+        "aws:region": "us-east-1",
+        "ai-gateway:edge": '{"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"}',
+        "ai-gateway:auth": '{"resourceServerIdentifier": "https://llm.example.internal"}',
+    }).settings
+    issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123"
+    config = render_agentgateway_config(settings, GatewayRenderContext(
+        region="us-east-1", jwt_issuer=issuer, jwks_url=f"{issuer}/.well-known/jwks.json",
+        provider_key_env={"anthropic": "ANTHROPIC_API_KEY"}))
+    routes = config["binds"][0]["listeners"][0]["routes"]
+    assert routes
+    for route in routes:
+        assert route["policies"]["authorization"] == {"rules": ['jwt.scope.contains("https://llm.example.internal/invoke")']}
+        assert route["policies"]["jwtAuth"]["mode"] == "strict"
+    without_jwt = render_agentgateway_config(settings, GatewayRenderContext(
+        region="us-east-1", provider_key_env={"anthropic": "ANTHROPIC_API_KEY"}))
+    assert all("authorization" not in r["policies"] for r in without_jwt["binds"][0]["listeners"][0]["routes"])
