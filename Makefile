@@ -21,7 +21,7 @@ policy-check: synth
 	$(PY) -m policy.check build/$(STACK)/inventory.json
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: $(STAMP)
 	$(PY) -m tools.bench

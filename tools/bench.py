@@ -33,7 +33,7 @@ def main() -> int:
         [sys.executable, "-m", "tools.synth", "--stack", "prod", "--out", str(ROOT / "build")],
         cwd=ROOT, capture_output=True, check=False))
     _timed("pytest (whole suite, new process)", lambda: subprocess.run(
-        [sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, check=False))
+        [sys.executable, "-m", "pytest", "-q", "-n", "auto"], cwd=ROOT, capture_output=True, check=False))
     return 0
 
 
