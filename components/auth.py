@@ -149,6 +149,12 @@ class Auth(pulumi.ComponentResource):
             "defaultClientId": self.default_client.id,
             "defaultClientSecret": pulumi.Output.secret(self.default_client.client_secret),
             "teamClientIds": {team: client.id for team, client in self.team_clients.items()},
+            # Cognito clients have no description field; the settings' descriptions live here.
+            "teamClients": {
+                team: {"clientId": client.id, "scopes": list(s.team_clients[team].scopes),
+                       "description": s.team_clients[team].description}
+                for team, client in self.team_clients.items()
+            },
             "teamClientSecrets": pulumi.Output.secret(
                 {team: client.client_secret for team, client in self.team_clients.items()}
             ),

@@ -41,7 +41,8 @@ class Network(pulumi.ComponentResource):
     """Public and private subnets across AZs, or pass-through of an existing VPC."""
 
     vpc_id: pulumi.Output[str]
-    vpc_cidr: str
+    vpc_cidr: Optional[str]
+    """The created VPC's CIDR; None for an existing VPC (nothing here needs it)."""
     public_subnet_ids: list[pulumi.Output[str]]
     private_subnet_ids: list[pulumi.Output[str]]
     private_subnet_cidrs: list[str]
@@ -76,12 +77,11 @@ class Network(pulumi.ComponentResource):
     # Bring your own VPC -------------------------------------------------------------------------
     def _adopt(self, existing: ExistingVpc) -> None:
         self.vpc_id = pulumi.Output.from_input(existing.vpc_id)
-        self.vpc_cidr = str(existing.vpc_cidr)
+        self.vpc_cidr = None
         self.public_subnet_ids = [pulumi.Output.from_input(s) for s in existing.public_subnet_ids]
         self.private_subnet_ids = [pulumi.Output.from_input(s) for s in existing.private_subnet_ids]
-        # The settings carry the VPC CIDR, not the subnets' CIDRs: rules that admit "the private
-        # subnets" admit the whole VPC instead (the narrowest range known without a lookup).
-        self.private_subnet_cidrs = [self.vpc_cidr]
+        # Nothing is created in an existing VPC, so no rule needs the subnets' CIDRs.
+        self.private_subnet_cidrs = []
 
     # Created VPC --------------------------------------------------------------------------------
     def _build(self, name: str, ctx: StackContext, observability: Observability) -> None:

@@ -97,8 +97,6 @@ class ExistingVpc(_Model):
 
     vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
     """Id of the existing VPC."""
-    vpc_cidr: ipaddress.IPv4Network
-    """CIDR of the existing VPC (used where the private subnets' own CIDRs are not known)."""
     public_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
     """Subnets for the load balancer (at least two, in different AZs)."""
     private_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
@@ -224,7 +222,7 @@ class TeamClient(_Model):
     scopes: Annotated[list[TeamScope], Field(min_length=1)] = ["invoke"]
     """Scopes the client may request. Default ``[invoke]``."""
     description: Annotated[str, Field(max_length=256)] = ""
-    """What the team uses the client for (kept as a tag-like note in outputs)."""
+    """What the team uses the client for (shown in the `teamClients` stack output)."""
 
 
 class AuthSettings(_Model):

@@ -156,7 +156,7 @@ def test_valid_variants_are_accepted():
     s = ok(
         environment="prod",
         edge={"domainName": "gateway.example.com", "hostedZoneId": "Z0123456789ABC", "internal": True},
-        network={"existing": {"vpcId": "vpc-0123456789abcdef0", "vpcCidr": "10.1.0.0/16",
+        network={"existing": {"vpcId": "vpc-0123456789abcdef0",
                               "publicSubnetIds": ["subnet-01234567", "subnet-89abcdef"],
                               "privateSubnetIds": ["subnet-11111111", "subnet-22222222"]}},
         providers={"openai": {"enabled": True}, "google": {"enabled": True, "model": "gemini-2.5-flash"},

@@ -155,3 +155,13 @@ def test_a_project_name_cognito_refuses_asks_for_a_domain_prefix():
         run(values)
     values["ai-gateway:auth"] = '{"domainPrefix": "llm-gw-dev"}'
     assert run(values).one(DOMAIN).inputs["domain"] == "llm-gw-dev"
+
+
+def test_team_client_descriptions_and_scopes_reach_the_outputs():
+    from tests.support import baseline
+
+    teams = baseline("dev").outputs["teamClients"]
+    assert teams["platform"]["scopes"] == ["invoke", "admin"]
+    assert teams["platform"]["description"] == "Platform team smoke tests"
+    assert teams["data-science"] == {"clientId": baseline("dev").outputs["teamClientIds"]["data-science"],
+                                     "scopes": ["invoke"], "description": "Notebooks"}

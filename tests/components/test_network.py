@@ -25,7 +25,6 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 
 EXISTING = {
     "vpcId": "vpc-0123456789abcdef0",
-    "vpcCidr": "10.50.0.0/16",
     "publicSubnetIds": ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
     "privateSubnetIds": ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
 }
@@ -203,8 +202,8 @@ def test_public_attributes():
             assert net.endpoint_security_group_id is not None and net.flow_log is not None
         else:
             assert not net.managed and net.vpc is None and net.flow_log is None
-            assert net.vpc_cidr == "10.50.0.0/16"
-            assert net.private_subnet_cidrs == ["10.50.0.0/16"]
+            assert net.vpc_cidr is None
+            assert net.private_subnet_cidrs == []
             assert len(net.public_subnet_ids) == len(net.private_subnet_ids) == 2
 
 
