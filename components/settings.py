@@ -69,6 +69,12 @@ BEDROCK_GEO_PREFIXES = {"us": ("us-",), "eu": ("eu-",), "apac": ("ap-",), "jp": 
                         "au": ("ap-southeast-2", "ap-southeast-4"), "ca": ("ca-",), "global": ("",)}
 
 
+def _check_retention(days: Optional[int]) -> Optional[int]:
+    if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
+        raise ValueError(f"{days} is not a CloudWatch retention value ({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})")
+    return days
+
+
 class SettingsError(Exception):
     """An invalid stack setting. ``str()`` is one line: ``ai-gateway:<key>: <problem>``."""
 
@@ -200,7 +206,13 @@ class WafSettings(_Model):
     count_only_rules: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]] = list(WAF_BODY_RULES_DEFAULT)
     """Common-rule-set rules set to count instead of block, because prompts full of code trip them."""
     log_retention_days: Optional[int] = None
-    """Retention of the WAF log group. Default: observability.logRetentionDays."""
+    """Retention of the WAF log group (security evidence, kept long). Default: 365, or
+    observability.logRetentionDays when that is longer."""
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _waf_retention(cls, v: Optional[int]) -> Optional[int]:
+        return _check_retention(v)
 
     @field_validator("count_only_rules")
     @classmethod
@@ -470,9 +482,7 @@ class ObservabilitySettings(_Model):
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, v: Optional[int]) -> Optional[int]:
-        if v is not None and v not in CLOUDWATCH_RETENTION_DAYS:
-            raise ValueError(f"{v} is not a CloudWatch retention value ({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})")
-        return v
+        return _check_retention(v)
 
 
 class StackSettings(_Model):
@@ -582,7 +592,7 @@ class StackSettings(_Model):
     @property
     def waf_log_retention_days(self) -> int:
         """Effective WAF log retention."""
-        return self.waf.log_retention_days or self.log_retention_days
+        return self.waf.log_retention_days or max(365, self.log_retention_days)
 
     @property
     def bedrock_region_or(self) -> Optional[str]:

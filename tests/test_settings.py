@@ -108,6 +108,7 @@ def test_region_is_required_and_checked():
         ({"guardrails": {"enabled": True}}, "ai-gateway:guardrails.identifier: is required when guardrails are enabled"),
         ({"guardrails": {"enabled": True, "identifier": "abc", "version": "1"}}, "ai-gateway:guardrails.identifier: string should match pattern"),
         ({"observability": {"logRetentionDays": 42}}, "ai-gateway:observability.logRetentionDays: 42 is not a CloudWatch retention value"),
+        ({"waf": {"logRetentionDays": 100}}, "ai-gateway:waf.logRetentionDays: 100 is not a CloudWatch retention value"),
         ({"observability": {"traceSamplingRatio": 2}}, "ai-gateway:observability.traceSamplingRatio: input should be less than or equal to 1"),
         ({"observability": {"alarmTopicArns": ["arn:aws:sqs:us-east-1:123456789012:q"]}}, "ai-gateway:observability.alarmTopicArns.0: string should match pattern"),
         ({"auth": {"teamClients": {"Bad Team": {}}}}, "ai-gateway:auth.teamClients.Bad Team.[key]:"),

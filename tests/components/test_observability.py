@@ -34,7 +34,7 @@ def test_log_groups_are_encrypted_with_retention_from_settings():
                 f"/ai-gateway/{stack}/vpc-flow-logs", f"aws-waf-logs-ai-gateway-{stack}"} == names
         for g in groups:
             assert g.property_dependencies["kmsKeyId"] == [key_urn]
-            expected = days
+            expected = 365 if g.inputs["name"].startswith("aws-waf-logs-") else days
             assert g.inputs["retentionInDays"] == expected
             assert g.protect is (stack == "prod")
 
