@@ -9,6 +9,7 @@ from .auth import Auth
 from .context import StackContext
 from .edge import Edge
 from .gateway_service import GatewayService
+from .guardrails import Guardrail
 from .monitoring import Monitoring
 from .network import Network
 from .naming import Naming
@@ -44,8 +45,10 @@ class AiGateway(pulumi.ComponentResource):
         self.network = Network("network", ctx, self.observability, opts=child)
         self.auth = Auth("auth", ctx, opts=child)
         self.edge = Edge("edge", ctx, self.network, self.observability, self.auth.jwt, opts=child)
+        self.guardrail = Guardrail("guardrail", ctx, opts=child) if settings.guardrails.managed else None
         self.service = GatewayService(
-            "service", ctx, self.network, self.edge, self.auth, self.observability, loaded.api_keys, opts=child
+            "service", ctx, self.network, self.edge, self.auth, self.observability, loaded.api_keys, opts=child,
+            guardrail=self.guardrail,
         )
         self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, self.service, opts=child)
 
@@ -57,5 +60,6 @@ class AiGateway(pulumi.ComponentResource):
             **self.auth.outputs,
             **self.service.outputs,
             **self.monitoring.outputs,
+            **(self.guardrail.outputs if self.guardrail else {}),
         }
         self.register_outputs(self.outputs)

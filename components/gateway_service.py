@@ -15,7 +15,7 @@ tasks cannot start (ECS cannot fetch the secret), which is loud on purpose.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -24,6 +24,7 @@ from .auth import Auth
 from .base import child_opts
 from .context import StackContext
 from .edge import Edge
+from .guardrails import Guardrail
 from .network import Network
 from .observability import Observability
 from .renderers import agentgateway_config as agw
@@ -64,7 +65,8 @@ class GatewayService(pulumi.ComponentResource):
     """
 
     def __init__(self, name: str, ctx: StackContext, network: Network, edge: Edge, auth: Auth,
-                 observability: Observability, api_keys: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None):
+                 observability: Observability, api_keys: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None,
+                 guardrail: Optional[Guardrail] = None):
         super().__init__("ai-gateway:service:GatewayService", name, None, opts)
         s = ctx.settings
         naming = ctx.naming
@@ -185,11 +187,11 @@ class GatewayService(pulumi.ComponentResource):
             ))
 
         def task_policy(a: list[Any]) -> str:
-            partition, account_id, metrics_group, metrics_group_arn = a
+            partition, account_id, metrics_group, metrics_group_arn, guardrail_id = a
             doc = iam.task_role_policy(
                 s, partition=partition, account_id=account_id, bedrock_region=bedrock_region,
                 guardrail_region=guardrail_region, collector_config=collector_config(metrics_group),
-                log_group_arns={metrics_group: metrics_group_arn},
+                log_group_arns={metrics_group: metrics_group_arn}, guardrail_id=guardrail_id,
             )
             if doc is None:
                 raise ValueError("the gateway task calls no AWS API; expected at least the collector's")
@@ -202,6 +204,7 @@ class GatewayService(pulumi.ComponentResource):
             policy=pulumi.Output.all(
                 ctx.partition, ctx.account_id,
                 observability.metrics_log_group.name, observability.metrics_log_group.arn,
+                guardrail.guardrail_id if guardrail else None,
             ).apply(task_policy),
             opts=child_opts(self),
         )
@@ -238,13 +241,16 @@ class GatewayService(pulumi.ComponentResource):
         jwt = auth.jwt
 
         def render(a: list[Any]) -> str:
-            (issuer, jwks_url, team_ids, secret_arn_by_provider, gateway_group, collector_group, metrics_group) = a
+            (issuer, jwks_url, team_ids, secret_arn_by_provider, gateway_group, collector_group, metrics_group,
+             guardrail_id, guardrail_version) = a
             gateway_yaml = agw.to_yaml(agw.render_agentgateway_config(s, agw.GatewayRenderContext(
                 region=ctx.region,
                 jwt_issuer=issuer,
                 jwks_url=jwks_url,
                 provider_key_env=key_env,
                 team_client_ids={client_id: team for team, client_id in team_ids.items()} if issuer else {},
+                guardrail_id=guardrail_id,
+                guardrail_version=guardrail_version,
             )))
             return container_definitions_json(s, TaskRenderContext(
                 region=ctx.region,
@@ -263,6 +269,8 @@ class GatewayService(pulumi.ComponentResource):
             observability.gateway_log_group.name,
             observability.collector_log_group.name,
             observability.metrics_log_group.name,
+            guardrail.guardrail_id if guardrail else None,
+            guardrail.guardrail_version if guardrail else None,
         ).apply(render)
 
         self.task_definition = aws.ecs.TaskDefinition(

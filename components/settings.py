@@ -426,21 +426,65 @@ class PromptCachingSettings(_Model):
     """Smallest prompt worth caching. Default 1024."""
 
 
+PII_ENTITIES = (
+    "ADDRESS", "AGE", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "CA_HEALTH_NUMBER", "CA_SOCIAL_INSURANCE_NUMBER",
+    "CREDIT_DEBIT_CARD_CVV", "CREDIT_DEBIT_CARD_EXPIRY", "CREDIT_DEBIT_CARD_NUMBER", "DRIVER_ID", "EMAIL",
+    "INTERNATIONAL_BANK_ACCOUNT_NUMBER", "IP_ADDRESS", "LICENSE_PLATE", "MAC_ADDRESS", "NAME", "PASSWORD",
+    "PHONE", "PIN", "SWIFT_CODE", "UK_NATIONAL_HEALTH_SERVICE_NUMBER", "UK_NATIONAL_INSURANCE_NUMBER",
+    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER", "URL", "USERNAME", "US_BANK_ACCOUNT_NUMBER",
+    "US_BANK_ROUTING_NUMBER", "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER", "US_PASSPORT_NUMBER",
+    "US_SOCIAL_SECURITY_NUMBER", "VEHICLE_IDENTIFICATION_NUMBER",
+)
+"""Sensitive-information types Bedrock Guardrails detect."""
+_MANAGED_GUARDRAIL_FIELDS = ("action", "content_filter_strength", "pii_entities", "blocked_message")
+
+
 class GuardrailsSettings(_Model):
-    """Amazon Bedrock Guardrails applied to requests and responses on every provider."""
+    """Amazon Bedrock Guardrails applied to requests and responses on every provider.
+
+    Either the stack creates and versions a guardrail from the settings below (default), or it
+    uses an existing one given by ``identifier`` (and ``version``).
+    """
 
     enabled: bool = False
     """Apply a guardrail. Default false."""
     identifier: Optional[Annotated[str, Field(pattern=r"^[a-z0-9]{12}$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail/[a-z0-9]{12}$")]] = None
-    """Guardrail id or ARN. Required when enabled."""
-    version: Annotated[str, Field(pattern=r"^([1-9][0-9]{0,7}|DRAFT)$")] = "1"
-    """Published guardrail version. Default 1."""
+    """Existing guardrail id or ARN. Default: the stack creates one (a new version whenever its settings change)."""
+    version: Optional[Annotated[str, Field(pattern=r"^([1-9][0-9]{0,7}|DRAFT)$")]] = None
+    """Published version of the existing guardrail (only with identifier). Default 1."""
+    action: Literal["block", "detect"] = "block"
+    """Created guardrail: block flagged content, or only detect it (verdict in traces and metrics). Default block."""
+    content_filter_strength: Literal["LOW", "MEDIUM", "HIGH"] = "HIGH"
+    """Created guardrail: strength of the hate, insults, sexual, violence, misconduct and prompt-attack filters."""
+    pii_entities: list[Literal[PII_ENTITIES]] = [  # type: ignore[valid-type]
+        "US_SOCIAL_SECURITY_NUMBER", "CREDIT_DEBIT_CARD_NUMBER", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "PASSWORD",
+    ]
+    """Created guardrail: sensitive-information types to block (or detect)."""
+    blocked_message: Annotated[str, Field(min_length=1, max_length=500)] = "This request was blocked by the gateway's content policy."
+    """Created guardrail: the message returned instead of blocked input or output."""
+
+    @property
+    def managed(self) -> bool:
+        """Whether the stack creates the guardrail."""
+        return self.enabled and self.identifier is None
 
     @model_validator(mode="after")
-    def _identifier(self) -> "GuardrailsSettings":
-        if self.enabled and not self.identifier:
-            raise _FieldProblem("identifier", "is required when guardrails are enabled")
+    def _one_source(self) -> "GuardrailsSettings":
+        if self.version is not None and self.identifier is None:
+            raise _FieldProblem("version", "only applies to an existing guardrail given by identifier")
+        if self.identifier is not None:
+            for name in _MANAGED_GUARDRAIL_FIELDS:
+                if name in self.model_fields_set:
+                    raise _FieldProblem(to_camel(name), "configures the guardrail the stack creates; it has no"
+                                                        " effect on the existing guardrail given by identifier")
+        if len(set(self.pii_entities)) != len(self.pii_entities):
+            raise _FieldProblem("piiEntities", "lists a type twice")
         return self
+
+    @property
+    def existing_version(self) -> str:
+        """Version of the existing guardrail (``version``, default 1)."""
+        return self.version or "1"
 
 
 class RateLimitSettings(_Model):

@@ -183,7 +183,19 @@ def _pool_domain(name, physical, inputs, region, acct, rid):
     return {"cloudfrontDistribution": f"{_alnum(name, 14)}.cloudfront.net"}
 
 
+def _guardrail(name, physical, inputs, region, acct, rid):
+    guardrail_id = _alnum(name, 12)
+    arn = f"arn:aws:bedrock:{inputs.get('region', region)}:{acct}:guardrail/{guardrail_id}"
+    return {"id": guardrail_id, "guardrailId": guardrail_id, "guardrailArn": arn, "version": "DRAFT"}
+
+
+def _guardrail_version(name, physical, inputs, region, acct, rid):
+    return {"version": "1"}
+
+
 _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "aws:bedrock/guardrail:Guardrail": _guardrail,
+    "aws:bedrock/guardrailVersion:GuardrailVersion": _guardrail_version,
     "aws:lb/loadBalancer:LoadBalancer": _lb,
     "aws:lb/targetGroup:TargetGroup": _tg,
     "aws:lb/listener:Listener": _listener,

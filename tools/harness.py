@@ -50,6 +50,7 @@ class Registration:
     provider: str
     retain_on_delete: bool = False
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
         """The inventory row (the shape ARCHITECTURE.md specifies)."""
@@ -184,6 +185,7 @@ class InventoryMonitor(pulumi_mocks.MockMonitor):
                 provider=request.provider,
                 retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges),
+                replace_on_changes=list(request.replaceOnChanges),
             )
         )
         return response

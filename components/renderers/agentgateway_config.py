@@ -147,6 +147,10 @@ class GatewayRenderContext:
     """Provider -> env var holding its API key; the task definition injects exactly these."""
     team_client_ids: Mapping[str, str] = field(default_factory=dict)
     """Cognito app client id -> team name, to log the caller's team (needs ``jwt_issuer``)."""
+    guardrail_id: Optional[str] = None
+    """Id of the guardrail the stack created (``guardrails`` without ``identifier``)."""
+    guardrail_version: Optional[str] = None
+    """Published version of the guardrail the stack created."""
 
 
 def api_key_env_var(provider: str) -> str:
@@ -170,6 +174,19 @@ def guardrail_region(settings: StackSettings, stack_region: str) -> Optional[str
         return None
     match = _GUARDRAIL_ARN_REGION.match(settings.guardrails.identifier or "")
     return match.group(1) if match else bedrock_region(settings, stack_region)
+
+
+def guardrail_reference(settings: StackSettings, ctx: GatewayRenderContext) -> tuple[str, str]:
+    """(identifier, version) of the guardrail in use: the created one from ``ctx``, else the existing one."""
+    g = settings.guardrails
+    if g.managed:
+        if not (ctx.guardrail_id and ctx.guardrail_version):
+            raise ValueError("the stack creates the guardrail: pass its id and version in the render context")
+        return ctx.guardrail_id, ctx.guardrail_version
+    if ctx.guardrail_id:
+        raise ValueError("an existing guardrail is configured; the render context must not name another")
+    assert g.identifier is not None
+    return g.identifier, g.existing_version
 
 
 def route_label(route_name: str) -> str:
@@ -320,9 +337,10 @@ def _ai_policy(settings: StackSettings, ctx: GatewayRenderContext) -> dict[str, 
 
 
 def _bedrock_guardrail(settings: StackSettings, ctx: GatewayRenderContext) -> dict[str, Any]:
+    identifier, version = guardrail_reference(settings, ctx)
     return {"bedrockGuardrails": {
-        "guardrailIdentifier": settings.guardrails.identifier,
-        "guardrailVersion": settings.guardrails.version,
+        "guardrailIdentifier": identifier,
+        "guardrailVersion": version,
         "region": guardrail_region(settings, ctx.region),
         "policies": {"backendAuth": {"aws": {}}},
     }}

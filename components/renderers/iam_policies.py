@@ -222,6 +222,7 @@ def guardrail_arn(identifier: str, *, partition: str, region: str, account_id: s
 
 def bedrock_statements(
     settings: StackSettings, *, partition: str, bedrock_region: str, guardrail_region: Optional[str], account_id: str,
+    guardrail_id: Optional[str] = None,
 ) -> list[dict[str, Any]]:
     """Task-role statements for Bedrock (none when Bedrock is disabled and guardrails are off)."""
     statements: list[dict[str, Any]] = []
@@ -236,9 +237,11 @@ def bedrock_statements(
             condition={"StringEquals": {"bedrock:InferenceProfileArn": sorted(grants.profiles)}},
         ))
     if settings.guardrails.enabled:
-        if not (settings.guardrails.identifier and guardrail_region):
+        # The created guardrail's id (guardrail_id), or the existing one from settings.
+        identifier = guardrail_id if settings.guardrails.managed else settings.guardrails.identifier
+        if not (identifier and guardrail_region):
             raise ValueError("guardrails are enabled without an identifier and region")
-        arn = guardrail_arn(settings.guardrails.identifier, partition=partition, region=guardrail_region,
+        arn = guardrail_arn(identifier, partition=partition, region=guardrail_region,
                             account_id=account_id)
         statements.append(statement("ApplyConfiguredGuardrail", ["bedrock:ApplyGuardrail"], [arn]))
     return statements
@@ -324,11 +327,15 @@ def task_role_policy(
     guardrail_region: Optional[str],
     collector_config: Mapping[str, Any],
     log_group_arns: Mapping[str, str],
+    guardrail_id: Optional[str] = None,
 ) -> Optional[Document]:
-    """What the running containers call; ``None`` when they call nothing on AWS."""
+    """What the running containers call; ``None`` when they call nothing on AWS.
+
+    ``guardrail_id`` is the id of the guardrail the stack created, when it created one.
+    """
     statements = bedrock_statements(
         settings, partition=partition, bedrock_region=bedrock_region, guardrail_region=guardrail_region,
-        account_id=account_id,
+        account_id=account_id, guardrail_id=guardrail_id,
     )
     statements += collector_statements(collector_config, log_group_arns)
     return document(*statements) if statements else None

@@ -113,13 +113,16 @@ def stack_values(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         "cacheTools": draw(st.booleans()),
         "minTokens": draw(st.integers(0, 1_000_000)),
     }
-    if draw(st.booleans()):
+    guardrail = draw(st.sampled_from(("off", "existing", "created")))
+    if guardrail == "existing":
         values["guardrails"] = {
             "enabled": True,
             "identifier": draw(st.sampled_from(
                 ("abcdefghij12", "arn:aws:bedrock:eu-west-1:123456789012:guardrail/abcdefghij12"))),
             "version": draw(st.sampled_from(("1", "7", "DRAFT"))),
         }
+    elif guardrail == "created":
+        values["guardrails"] = {"enabled": True, "action": draw(st.sampled_from(("block", "detect")))}
     values["rateLimit"] = {
         "enabled": draw(st.booleans()),
         "requestsPerMinute": draw(st.integers(1, 1_000_000)),
@@ -145,7 +148,13 @@ def gateway_context(loaded: LoadedSettings, team_client_ids: dict[str, str] | No
         jwt_issuer=issuer,
         provider_key_env={p: api_key_env_var(p) for p in keyed},
         team_client_ids=(team_client_ids or {}) if issuer else {},
+        guardrail_id=CREATED_GUARDRAIL_ID if settings.guardrails.managed else None,
+        guardrail_version="3" if settings.guardrails.managed else None,
     )
+
+
+CREATED_GUARDRAIL_ID = "zyxwvu987654"
+"""The id the gateway component would pass for a guardrail the stack created."""
 
 
 @st.composite

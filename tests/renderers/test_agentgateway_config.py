@@ -28,7 +28,9 @@ from components.renderers.agentgateway_config import (
 from components.settings import KEYED_PROVIDERS, PROVIDER_NAMES, LoadedSettings
 from tests.renderers import checks
 from tests.renderers.conftest import REPO, shared_dir
-from tests.renderers.strategies import CERTIFICATE_ARN, dev_plain_http, gateway_context, load, rendered_inputs
+from tests.renderers.strategies import (
+    CERTIFICATE_ARN, CREATED_GUARDRAIL_ID, dev_plain_http, gateway_context, load, rendered_inputs,
+)
 
 PROVIDER_TYPE_KEYS = {"bedrock": "bedrock", "anthropic": "anthropic", "openai": "openAI", "azure": "azure", "google": "gemini"}
 
@@ -164,7 +166,9 @@ def test_toggles_render_only_when_on(inputs):
     if settings.guardrails.enabled:
         for phase in ("request", "response"):
             (guard,) = ai["promptGuard"][phase]
-            assert guard["bedrockGuardrails"]["guardrailIdentifier"] == settings.guardrails.identifier
+            expected = (CREATED_GUARDRAIL_ID, "3") if settings.guardrails.managed else (
+                settings.guardrails.identifier, settings.guardrails.existing_version)
+            assert (guard["bedrockGuardrails"]["guardrailIdentifier"], guard["bedrockGuardrails"]["guardrailVersion"]) == expected
             assert guard["bedrockGuardrails"]["region"] == guardrail_region(settings, loaded.region)
     if settings.rate_limit.enabled:
         kinds = [spec["type"] for spec in policies["localRateLimit"]]

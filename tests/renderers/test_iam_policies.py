@@ -249,7 +249,7 @@ def test_task_role_never_uses_wildcard_actions_and_wildcard_resources_only_for_x
     doc = iam.task_role_policy(
         s, partition="aws", account_id=ACCT, bedrock_region=bedrock_region(s, region),
         guardrail_region=guardrail_region(s, region), collector_config=collector(s, region),
-        log_group_arns={METRICS: METRICS_ARN},
+        log_group_arns={METRICS: METRICS_ARN}, guardrail_id="zyxwvu987654" if s.guardrails.managed else None,
     )
     assert doc is not None
     for st in doc["Statement"]:
@@ -261,3 +261,16 @@ def test_task_role_never_uses_wildcard_actions_and_wildcard_resources_only_for_x
     sids = {st["Sid"] for st in doc["Statement"]}
     assert ("ApplyConfiguredGuardrail" in sids) is s.guardrails.enabled
     assert ("InvokeConfiguredModels" in sids) is s.providers.bedrock.enabled
+
+
+def test_apply_guardrail_targets_the_created_guardrail_in_the_bedrock_region():
+    s = load({"edge": {"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"},
+              "providers": {"bedrock": {"region": "us-west-2"}},
+              "guardrails": {"enabled": True}}, "us-east-1").settings
+    statements = iam.bedrock_statements(s, partition="aws", bedrock_region="us-west-2",
+                                        guardrail_region=guardrail_region(s, "us-east-1"), account_id=ACCT,
+                                        guardrail_id="zyxwvu987654")
+    (apply,) = [st for st in statements if st["Sid"] == "ApplyConfiguredGuardrail"]
+    assert apply["Resource"] == [f"arn:aws:bedrock:us-west-2:{ACCT}:guardrail/zyxwvu987654"]
+    with pytest.raises(ValueError, match="without an identifier"):
+        iam.bedrock_statements(s, partition="aws", bedrock_region="us-west-2", guardrail_region="us-west-2", account_id=ACCT)
