@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from . import aws_metrics as aws
-from .agentgateway_config import LOG_FIELDS
+from .log_queries import REQUEST_LINES, insights_field as _f
 from .metrics_catalog import DashboardPanel
 
 
@@ -48,11 +48,6 @@ def _log_widget(title: str, query: str, t: DashboardTargets, view: str = "table"
     }}
 
 
-def _f(logical: str) -> str:
-    key = LOG_FIELDS[logical]
-    return f"`{key}`" if "." in key else key
-
-
 def widgets(t: DashboardTargets) -> list[dict[str, Any]]:
     """The dashboard's widgets, in reading order (laid out by :func:`dashboard_body`)."""
     lb = ["LoadBalancer", t.load_balancer]
@@ -90,7 +85,7 @@ def widgets(t: DashboardTargets) -> list[dict[str, Any]]:
         out.append(_metric_widget("WAF requests", [
             [aws.WAF, "BlockedRequests", *waf], [aws.WAF, "CountedRequests", *waf], [aws.WAF, "AllowedRequests", *waf],
         ], t.region))
-    scope = f'filter {_f("scope")} = "request"'
+    scope = REQUEST_LINES
     out += [
         _log_widget("Requests and errors by provider", (
             f"{scope} | stats count(*) as requests, sum({_f('status')} >= 500) as errors by {_f('provider')}"), t),

@@ -12,19 +12,22 @@ from typing import Mapping
 from .agentgateway_config import LOG_FIELDS
 
 
-def _f(logical: str) -> str:
+def insights_field(logical: str) -> str:
+    """The Logs Insights reference to an access-log field (backticks for keys with dots)."""
     key = LOG_FIELDS[logical]
     return f"`{key}`" if "." in key else key
 
 
-_REQUESTS = f'filter {_f("scope")} = "request"'
+_f = insights_field
+REQUEST_LINES = f'filter {_f("scope")} = "request"'
+"""Keeps only access-log lines (agentgateway also logs startup and errors to the same group)."""
 _DURATION_MS = f"parse {_f('duration')} /(?<duration_ms>[0-9.]+)ms/"
 
 QUERIES: Mapping[str, str] = MappingProxyType({
     "errors": "\n".join([
         f"fields @timestamp, {_f('status')} as status, {_f('path')} as path, {_f('provider')} as provider,"
         f" {_f('model')} as model, {_f('reason')} as reason, {_f('error')} as error, {_f('client_id')} as client",
-        f"| {_REQUESTS}",
+        f"| {REQUEST_LINES}",
         "| filter status >= 500 or ispresent(error)",
         "| sort @timestamp desc",
         "| limit 200",
@@ -32,14 +35,14 @@ QUERIES: Mapping[str, str] = MappingProxyType({
     "slow-requests": "\n".join([
         f"fields @timestamp, {_f('path')} as path, {_f('provider')} as provider, {_f('model')} as model,"
         f" {_f('output_tokens')} as output_tokens",
-        f"| {_REQUESTS}",
+        f"| {REQUEST_LINES}",
         f"| {_DURATION_MS}",
         "| filter duration_ms > 30000",
         "| sort duration_ms desc",
         "| limit 100",
     ]),
     "tokens-by-model": "\n".join([
-        _REQUESTS,
+        REQUEST_LINES,
         f"| filter ispresent({_f('total_tokens')})",
         f"| stats sum({_f('input_tokens')}) as input_tokens, sum({_f('output_tokens')}) as output_tokens,"
         f" sum({_f('cached_input_tokens')}) as cached_tokens, sum({_f('total_tokens')}) as total_tokens,"
@@ -47,25 +50,25 @@ QUERIES: Mapping[str, str] = MappingProxyType({
         "| sort total_tokens desc",
     ]),
     "requests-by-client": "\n".join([
-        _REQUESTS,
+        REQUEST_LINES,
         f"| stats count(*) as requests, sum({_f('total_tokens')}) as total_tokens,"
         f" sum({_f('status')} >= 400) as errors by {_f('client_id')}",
         "| sort requests desc",
     ]),
     "throttled-requests": "\n".join([
-        _REQUESTS,
+        REQUEST_LINES,
         f"| filter {_f('status')} = 429",
         f"| stats count(*) as throttled by bin(5m), {_f('provider')}, {_f('client_id')}",
         "| sort throttled desc",
     ]),
     "latency-by-provider": "\n".join([
-        _REQUESTS,
+        REQUEST_LINES,
         f"| {_DURATION_MS}",
         "| stats pct(duration_ms, 50) as p50_ms, pct(duration_ms, 90) as p90_ms, pct(duration_ms, 99) as p99_ms,"
         f" count(*) as requests by {_f('provider')}",
     ]),
     "error-rate-by-provider": "\n".join([
-        _REQUESTS,
+        REQUEST_LINES,
         f"| stats count(*) as requests, sum({_f('status')} >= 500) as errors, 100 * sum({_f('status')} >= 500) / count(*)"
         f" as error_pct by {_f('provider')}",
         "| sort error_pct desc",
