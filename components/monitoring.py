@@ -47,15 +47,13 @@ class Monitoring(pulumi.ComponentResource):
             )
             topic_arns = pulumi.Output.all(self.topic.arn)
 
-        targets = pulumi.Output.all(
-            edge.load_balancer.arn_suffix, edge.target_group.arn_suffix, service.cluster.name, service.service.name
-        ).apply(lambda v: AlarmTargets(load_balancer=v[0], target_group=v[1], cluster=v[2], service=v[3]))
-        # The alarm list depends only on settings; dimension values flow in as Outputs.
-        placeholder = AlarmTargets("lb", "tg", "cluster", "service")
-        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
-        for index, spec in enumerate(alarm_specs(s, placeholder)):
-            live = targets.apply(lambda t, i=index: alarm_specs(s, t)[i])
-            self.alarms[spec.role] = self._alarm(name, ctx, spec, live, topic_arns)
+        targets = AlarmTargets(
+            load_balancer=edge.load_balancer.arn_suffix, target_group=edge.target_group.arn_suffix,
+            cluster=service.cluster.name, service=service.service.name,
+        )
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {
+            spec.role: self._alarm(name, ctx, spec, topic_arns) for spec in alarm_specs(s, targets)
+        }
 
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
@@ -87,7 +85,7 @@ class Monitoring(pulumi.ComponentResource):
         }
         self.register_outputs(self.outputs)
 
-    def _alarm(self, name: str, ctx: StackContext, spec: AlarmSpec, live: pulumi.Output,
+    def _alarm(self, name: str, ctx: StackContext, spec: AlarmSpec,
                topic_arns: pulumi.Output) -> aws.cloudwatch.MetricAlarm:
         common = dict(
             name=ctx.naming.physical(spec.role),
@@ -106,10 +104,10 @@ class Monitoring(pulumi.ComponentResource):
                     id=m.id, return_data=False,
                     metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
                         namespace=m.namespace, metric_name=m.metric_name, period=spec.period, stat=m.stat,
-                        dimensions=live.apply(lambda sp, i=i: sp.metrics[i].dimensions),
+                        dimensions=m.dimensions,
                     ),
                 )
-                for i, m in enumerate(spec.metrics)
+                for m in spec.metrics
             ]
             queries.append(aws.cloudwatch.MetricAlarmMetricQueryArgs(
                 id="result", expression=spec.expression, label=spec.role, return_data=True))
@@ -120,7 +118,7 @@ class Monitoring(pulumi.ComponentResource):
             f"{name}-{spec.role}",
             namespace=metric.namespace,
             metric_name=metric.metric_name,
-            dimensions=live.apply(lambda sp: sp.metrics[0].dimensions),
+            dimensions=metric.dimensions,
             period=spec.period,
             statistic=None if spec.extended_statistic else metric.stat,
             extended_statistic=spec.extended_statistic,

@@ -41,7 +41,8 @@ class AlarmSpec:
 
 @dataclass(frozen=True)
 class AlarmTargets:
-    """Dimension values the alarms watch."""
+    """Dimension values the alarms watch: plain strings, or Outputs that resolve to them (the specs
+    only place these values into dimensions, so the component passes its Outputs straight in)."""
 
     load_balancer: str
     target_group: str
