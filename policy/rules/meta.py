@@ -58,25 +58,11 @@ def resource_policy(
     applies_to = frozenset(types)
 
     def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in applies_to:
-            return
-        try:
-            validate(args, report)
-        except InvalidDocument as exc:
-            report(str(exc), None)
+        if args.resource_type in applies_to:
+            _reporting_invalid_documents(validate, args, report)
 
-    policy = ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=_validate,
-        enforcement_level=enforcement,
-        config_schema=_config_schema(config),
-        severity=severity,
-        remediation_steps=remediation,
-        tags=list(tags) if tags else None,
-    )
-    policy.applies_to = applies_to  # type: ignore[attr-defined]  # read by docs and tests
-    return policy
+    return _policy(ResourceValidationPolicy, _validate, applies_to, name=name, description=description,
+                   severity=severity, remediation=remediation, enforcement=enforcement, config=config, tags=tags)
 
 
 def stack_policy(
@@ -94,20 +80,33 @@ def stack_policy(
     """A stack policy; ``types`` documents which resource types it correlates."""
 
     def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        try:
-            validate(args, report)
-        except InvalidDocument as exc:
-            report(str(exc), None)
+        _reporting_invalid_documents(validate, args, report)
 
-    policy = StackValidationPolicy(
+    return _policy(StackValidationPolicy, _validate, frozenset(types), name=name, description=description,
+                   severity=severity, remediation=remediation, enforcement=enforcement, config=config, tags=tags)
+
+
+def _reporting_invalid_documents(validate: Callable[[Any, ReportViolation], None], args: Any,
+                                 report: ReportViolation) -> None:
+    """Run a rule; a malformed embedded document (IAM JSON, container JSON) is itself a violation."""
+    try:
+        validate(args, report)
+    except InvalidDocument as exc:
+        report(str(exc), None)
+
+
+def _policy(cls: Any, validate: Callable[[Any, ReportViolation], None], applies_to: frozenset[str], *,
+            name: str, description: str, severity: Severity, remediation: str, enforcement: EnforcementLevel,
+            config: Optional[Mapping[str, Mapping[str, Any]]], tags: Optional[Sequence[str]]) -> Any:
+    policy = cls(
         name=name,
         description=description,
-        validate=_validate,
+        validate=validate,
         enforcement_level=enforcement,
         config_schema=_config_schema(config),
         severity=severity,
         remediation_steps=remediation,
         tags=list(tags) if tags else None,
     )
-    policy.applies_to = frozenset(types)  # type: ignore[attr-defined]
+    policy.applies_to = applies_to  # read by docs and tests
     return policy
