@@ -129,27 +129,21 @@ class Network(pulumi.ComponentResource):
         )
 
         letters = "abc"
-        public_subnets: list[aws.ec2.Subnet] = []
-        private_subnets: list[aws.ec2.Subnet] = []
-        for i in range(az_count):
-            public_subnets.append(aws.ec2.Subnet(
-                f"{name}-public-{letters[i]}",
+
+        def make_subnet(tier: str, index: int, cidr: str) -> aws.ec2.Subnet:
+            role = f"{tier}-{letters[index]}"
+            return aws.ec2.Subnet(
+                f"{name}-{role}",
                 vpc_id=vpc.id,
-                cidr_block=plan.public[i],
-                availability_zone=self.availability_zones[i],
+                cidr_block=cidr,
+                availability_zone=self.availability_zones[index],
                 map_public_ip_on_launch=False,
-                tags={"Name": naming.physical(f"public-{letters[i]}"), "tier": "public"},
+                tags={"Name": naming.physical(role), "tier": tier},
                 opts=child_opts(self),
-            ))
-            private_subnets.append(aws.ec2.Subnet(
-                f"{name}-private-{letters[i]}",
-                vpc_id=vpc.id,
-                cidr_block=plan.private[i],
-                availability_zone=self.availability_zones[i],
-                map_public_ip_on_launch=False,
-                tags={"Name": naming.physical(f"private-{letters[i]}"), "tier": "private"},
-                opts=child_opts(self),
-            ))
+            )
+
+        public_subnets = [make_subnet("public", i, plan.public[i]) for i in range(az_count)]
+        private_subnets = [make_subnet("private", i, plan.private[i]) for i in range(az_count)]
         self.public_subnet_ids = [s.id for s in public_subnets]
         self.private_subnet_ids = [s.id for s in private_subnets]
 
