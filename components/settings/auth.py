@@ -1,0 +1,43 @@
+"""Auth settings: Cognito, team clients, JWT validation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, field_validator
+
+from .model import SettingsModel
+
+TeamScope = Literal["invoke", "admin"]
+
+
+class TeamClient(SettingsModel):
+    """One machine-to-machine Cognito client for a team."""
+
+    scopes: Annotated[list[TeamScope], Field(min_length=1)] = ["invoke"]
+    """Scopes the client may request. Default ``[invoke]``."""
+    description: Annotated[str, Field(max_length=256)] = ""
+    """What the team uses the client for (shown in the `teamClients` stack output)."""
+
+
+class AuthSettings(SettingsModel):
+    """Cognito user pool, resource server, clients and ALB JWT validation."""
+
+    resource_server_identifier: Annotated[str, Field(pattern=r"^https://[a-z0-9.-]+(/[A-Za-z0-9._-]*)*$")] = "https://gateway.internal"
+    """Resource server identifier; scopes are ``<identifier>/invoke`` and ``<identifier>/admin``."""
+    domain_prefix: Optional[Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]] = None
+    """Cognito hosted domain prefix (globally unique per region). Default ``<project>-<stack>-<account id>``."""
+
+    @field_validator("domain_prefix")
+    @classmethod
+    def _not_reserved(cls, v: Optional[str]) -> Optional[str]:
+        for word in ("aws", "amazon", "cognito"):
+            if v and word in v:
+                raise ValueError(f"must not contain {word!r} (Cognito refuses it)")
+        return v
+    jwt_validation: bool = True
+    """ALB validates the Cognito access token before forwarding. Required in prod."""
+    access_token_minutes: Annotated[int, Field(ge=5, le=1440)] = 60
+    """Access token lifetime of M2M clients. Default 60."""
+    team_clients: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")], TeamClient] = {}
+    """Per-team M2M clients: team name -> {scopes, description}. Default none."""

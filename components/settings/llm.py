@@ -1,0 +1,123 @@
+"""LLM request policies: fallback routing, prompt caching, guardrails, rate limits."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from .errors import FieldProblem
+from .model import SettingsModel
+from .providers import ProviderName
+
+class RoutingSettings(SettingsModel):
+    """How the ``/v1`` route picks a provider."""
+
+    fallback_groups: Annotated[list[Annotated[list[ProviderName], Field(min_length=1)]], Field(min_length=1)] = [["bedrock"], ["anthropic"]]
+    """Priority groups: traffic goes to the first group with healthy providers. Default bedrock, then anthropic."""
+    model_aliases: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9._:*/-]+$")], Annotated[str, Field(pattern=r"^[A-Za-z0-9._:/-]+$")]] = {}
+    """Model name (wildcards allowed) -> model id sent to the provider. Default none."""
+    provider_routes: bool = True
+    """Also expose ``/<provider>/v1`` routes that pin one provider. Default true."""
+    retry_attempts: Annotated[int, Field(ge=0, le=5)] = 1
+    """Retries of a failed request (429/5xx) so the next group is tried. Default 1."""
+    request_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = 600
+    """Upper bound on one request, streaming included. Default 600."""
+    eviction_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+    """How long a failing provider is taken out of rotation. Default 30."""
+
+    @field_validator("fallback_groups")
+    @classmethod
+    def _no_repeats(cls, v: list[list[str]]) -> list[list[str]]:
+        flat = [p for g in v for p in g]
+        if len(flat) != len(set(flat)):
+            raise ValueError("a provider appears in more than one group")
+        return v
+
+
+class PromptCachingSettings(SettingsModel):
+    """Provider-native prompt caching (Bedrock cache points)."""
+
+    enabled: bool = True
+    """Insert cache points into Bedrock requests. Default true."""
+    cache_system: bool = True
+    """Cache the system prompt. Default true."""
+    cache_messages: bool = True
+    """Cache the message history. Default true."""
+    cache_tools: bool = False
+    """Cache tool definitions. Default false."""
+    min_tokens: Annotated[int, Field(ge=0, le=1_000_000)] = 1024
+    """Smallest prompt worth caching. Default 1024."""
+
+
+PII_ENTITIES = (
+    "ADDRESS", "AGE", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "CA_HEALTH_NUMBER", "CA_SOCIAL_INSURANCE_NUMBER",
+    "CREDIT_DEBIT_CARD_CVV", "CREDIT_DEBIT_CARD_EXPIRY", "CREDIT_DEBIT_CARD_NUMBER", "DRIVER_ID", "EMAIL",
+    "INTERNATIONAL_BANK_ACCOUNT_NUMBER", "IP_ADDRESS", "LICENSE_PLATE", "MAC_ADDRESS", "NAME", "PASSWORD",
+    "PHONE", "PIN", "SWIFT_CODE", "UK_NATIONAL_HEALTH_SERVICE_NUMBER", "UK_NATIONAL_INSURANCE_NUMBER",
+    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER", "URL", "USERNAME", "US_BANK_ACCOUNT_NUMBER",
+    "US_BANK_ROUTING_NUMBER", "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER", "US_PASSPORT_NUMBER",
+    "US_SOCIAL_SECURITY_NUMBER", "VEHICLE_IDENTIFICATION_NUMBER",
+)
+"""Sensitive-information types Bedrock Guardrails detect."""
+_MANAGED_GUARDRAIL_FIELDS = ("action", "content_filter_strength", "pii_entities", "blocked_message")
+
+
+class GuardrailsSettings(SettingsModel):
+    """Amazon Bedrock Guardrails applied to requests and responses on every provider.
+
+    Either the stack creates and versions a guardrail from the settings below (default), or it
+    uses an existing one given by ``identifier`` (and ``version``).
+    """
+
+    enabled: bool = False
+    """Apply a guardrail. Default false."""
+    identifier: Optional[Annotated[str, Field(pattern=r"^[a-z0-9]{12}$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail/[a-z0-9]{12}$")]] = None
+    """Existing guardrail id or ARN. Default: the stack creates one (a new version whenever its settings change)."""
+    version: Optional[Annotated[str, Field(pattern=r"^([1-9][0-9]{0,7}|DRAFT)$")]] = None
+    """Published version of the existing guardrail (only with identifier). Default 1."""
+    action: Literal["block", "detect"] = "block"
+    """Created guardrail: block flagged content, or only detect it (verdict in traces and metrics). Default block."""
+    content_filter_strength: Literal["LOW", "MEDIUM", "HIGH"] = "HIGH"
+    """Created guardrail: strength of the hate, insults, sexual, violence, misconduct and prompt-attack filters."""
+    pii_entities: list[Literal[PII_ENTITIES]] = [  # type: ignore[valid-type]
+        "US_SOCIAL_SECURITY_NUMBER", "CREDIT_DEBIT_CARD_NUMBER", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "PASSWORD",
+    ]
+    """Created guardrail: sensitive-information types to block (or detect)."""
+    blocked_message: Annotated[str, Field(min_length=1, max_length=500)] = "This request was blocked by the gateway's content policy."
+    """Created guardrail: the message returned instead of blocked input or output."""
+
+    @property
+    def managed(self) -> bool:
+        """Whether the stack creates the guardrail."""
+        return self.enabled and self.identifier is None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "GuardrailsSettings":
+        if self.version is not None and self.identifier is None:
+            raise FieldProblem("version", "only applies to an existing guardrail given by identifier")
+        if self.identifier is not None:
+            for name in _MANAGED_GUARDRAIL_FIELDS:
+                if name in self.model_fields_set:
+                    raise FieldProblem(to_camel(name), "configures the guardrail the stack creates; it has no"
+                                                        " effect on the existing guardrail given by identifier")
+        if len(set(self.pii_entities)) != len(self.pii_entities):
+            raise FieldProblem("piiEntities", "lists a type twice")
+        return self
+
+    @property
+    def existing_version(self) -> str:
+        """Version of the existing guardrail (``version``, default 1)."""
+        return self.version or "1"
+
+
+class RateLimitSettings(SettingsModel):
+    """Local rate limits in agentgateway (per task: the effective limit is tasks x limit)."""
+
+    enabled: bool = False
+    """Apply rate limits on ``/v1``. Default false."""
+    requests_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
+    """Requests per minute per task. Default 600."""
+    tokens_per_minute: Optional[Annotated[int, Field(ge=1, le=1_000_000_000)]] = None
+    """LLM tokens per minute per task. Default no token limit."""

@@ -1,0 +1,108 @@
+"""Reading a stack's config (from the Pulumi CLI, the mocks or a stack file) into validated settings."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
+
+from .errors import NAMESPACE, SettingsError, to_settings_error
+from .providers import SECRET_KEYS
+from .stack import StackSettings
+
+def _parse_value(key: str, raw: Any) -> Any:
+    """Config values arrive as strings; structured (object/list) values arrive as JSON text."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if text[:1] in "{[":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(key, f"is not valid structured config ({exc.msg})") from None
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    return raw
+
+
+_TOP_LEVEL_KEYS = frozenset(f.alias or to_camel(n) for n, f in StackSettings.model_fields.items())
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """What the program needs from config: validated settings, the region, secret API keys."""
+
+    settings: StackSettings
+    region: str
+    api_keys: Mapping[str, Any] = field(default_factory=dict)
+    """Provider -> API key given as secret config (a Pulumi secret Output in a real run)."""
+
+
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+
+def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[str] = frozenset()) -> LoadedSettings:
+    """Validate a stack's config map (``{"ai-gateway:key": value, "aws:region": ...}``).
+
+    Keys of other namespaces than ``ai-gateway`` and ``aws:region`` belong to providers and are
+    not read here. Raises :class:`SettingsError` on the first problem.
+    """
+    region = config.get("aws:region")
+    if not isinstance(region, str) or not REGION_PATTERN.match(region):
+        raise SettingsError("aws:region", "is required (`pulumi config set aws:region us-east-1`)"
+                            if region is None else f"{region!r} is not an AWS region")
+    data: dict[str, Any] = {}
+    api_keys: dict[str, str] = {}
+    prefix = f"{NAMESPACE}:"
+    for full_key, raw in config.items():
+        if not full_key.startswith(prefix):
+            continue
+        key = full_key[len(prefix):]
+        if key in SECRET_KEYS:
+            if full_key not in secret_keys:
+                raise SettingsError(key, "is a provider API key and must be set with `pulumi config set --secret`")
+            if not isinstance(raw, str) or not raw:
+                raise SettingsError(key, "must be a non-empty string")
+            api_keys[SECRET_KEYS[key]] = raw
+            continue
+        if full_key in secret_keys:
+            raise SettingsError(key, "is not a secret setting; set it without --secret")
+        if key not in _TOP_LEVEL_KEYS:
+            raise SettingsError(key, "unknown setting")
+        data[key] = _parse_value(key, raw)
+    # The model default for edge only exists so the bare class validates; a stack must state its TLS.
+    data.setdefault("edge", {})
+    try:
+        settings = StackSettings.model_validate(data)
+    except ValidationError as err:
+        raise to_settings_error(err) from None
+    for provider in api_keys:
+        if not getattr(settings.providers, provider).enabled:
+            raise SettingsError(f"{provider}ApiKey", f"is set but providers.{provider} is not enabled")
+    return LoadedSettings(settings=settings, region=region, api_keys=api_keys)
+
+
+def load_from_pulumi() -> LoadedSettings:
+    """Read the running program's config (CLI or mocks) and validate it.
+
+    The CLI hands the program its config as ``PULUMI_CONFIG`` and the secret key names as
+    ``PULUMI_CONFIG_SECRET_KEYS``; tests and the offline synth set them in-process.
+    """
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    config = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | {k for k in config if runtime_config.is_config_secret(k)}
+    loaded = parse_settings(config, secret_keys)
+    # API keys stay Pulumi secrets from here on: never a plain string in state or logs.
+    keys = {provider: pulumi.Output.secret(value) for provider, value in loaded.api_keys.items()}
+    return LoadedSettings(settings=loaded.settings, region=loaded.region, api_keys=keys)

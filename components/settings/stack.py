@@ -1,0 +1,131 @@
+"""The whole stack's settings, their cross-checks and the environment's effective values."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, model_validator
+
+from .auth import AuthSettings
+from .edge import EdgeSettings, WafSettings
+from .errors import FieldProblem
+from .llm import GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
+from .model import SettingsModel
+from .network import NetworkSettings
+from .observability import ObservabilitySettings
+from .providers import ProvidersSettings
+from .service import ServiceSettings
+
+class StackSettings(SettingsModel):
+    """Every setting of one stack, validated once."""
+
+    environment: Literal["dev", "staging", "prod"] = "dev"
+    """Environment class; prod enables stricter defaults and validation. Default dev."""
+    tags: dict[Annotated[str, Field(pattern=r"^[\w .:/=+@-]{1,128}$")], Annotated[str, Field(max_length=256)]] = {}
+    """Extra tags on every resource (project, stack, environment and managed-by are always set)."""
+    network: NetworkSettings = NetworkSettings()
+    """Network."""
+    edge: EdgeSettings
+    """Load balancer and TLS (a stack must say where its certificate comes from)."""
+    waf: WafSettings = WafSettings()
+    """Web application firewall."""
+    auth: AuthSettings = AuthSettings()
+    """Cognito and JWT validation."""
+    service: ServiceSettings = ServiceSettings()
+    """The Fargate service."""
+    providers: ProvidersSettings = ProvidersSettings()
+    """LLM providers."""
+    routing: RoutingSettings = RoutingSettings()
+    """Fallback routing and model aliases."""
+    prompt_caching: PromptCachingSettings = PromptCachingSettings()
+    """Prompt caching."""
+    guardrails: GuardrailsSettings = GuardrailsSettings()
+    """Bedrock Guardrails."""
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    """Rate limiting."""
+    observability: ObservabilitySettings = ObservabilitySettings()
+    """Logs, dashboard and alarms."""
+
+    @property
+    def is_prod(self) -> bool:
+        """Whether the stack is a production stack."""
+        return self.environment == "prod"
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "StackSettings":
+        enabled = set(self.providers.enabled())
+        if not enabled:
+            raise FieldProblem("providers", "enable at least one provider")
+        for group in self.routing.fallback_groups:
+            for name in group:
+                if name not in enabled:
+                    raise FieldProblem("routing.fallbackGroups", f"names {name}, which is not enabled in providers")
+        routed = {p for g in self.routing.fallback_groups for p in g}
+        unreachable = [p for p in self.providers.enabled() if p not in routed]
+        if unreachable and not self.routing.provider_routes:
+            raise FieldProblem("providers", f"{', '.join(unreachable)} is enabled but in no fallback group and"
+                                             " routing.providerRoutes is off, so nothing can reach it")
+        self._prod_checks()
+        if self.edge.allow_plain_http and self.environment != "dev":
+            raise FieldProblem("edge.allowPlainHttp", f"plain HTTP forwarding is allowed only in dev, not {self.environment}")
+        if self.edge.allow_plain_http and self.auth.jwt_validation:
+            raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
+        return self
+
+    def _prod_checks(self) -> None:
+        if not self.is_prod:
+            return
+        weakening = [
+            ("edge.allowPlainHttp", self.edge.allow_plain_http, "plain HTTP forwarding is not allowed in prod"),
+            ("auth.jwtValidation", not self.auth.jwt_validation, "JWT validation cannot be turned off in prod"),
+            ("waf.enabled", self.waf.enabled is False, "the WAF cannot be turned off in prod"),
+            ("edge.deletionProtection", self.edge.deletion_protection is False, "deletion protection cannot be turned off in prod"),
+            ("edge.accessLogs", self.edge.access_logs is False, "access logs cannot be turned off in prod"),
+            ("observability.logRetentionDays",
+             self.observability.log_retention_days is not None and self.observability.log_retention_days < 365,
+             "prod keeps logs at least 365 days"),
+            ("waf.logRetentionDays", self.waf.log_retention_days is not None and self.waf.log_retention_days < 365,
+             "prod keeps WAF logs at least 365 days"),
+        ]
+        for key, bad, problem in weakening:
+            if bad:
+                raise FieldProblem(key, problem)
+
+    # Effective values: settings left unset take the environment's default.
+    @property
+    def nat_gateway_per_az(self) -> bool:
+        """Effective NAT layout."""
+        v = self.network.nat_gateway_per_az
+        return self.is_prod if v is None else v
+
+    @property
+    def waf_enabled(self) -> bool:
+        """Effective WAF toggle."""
+        return self.is_prod if self.waf.enabled is None else self.waf.enabled
+
+    @property
+    def deletion_protection(self) -> bool:
+        """Effective ALB deletion protection."""
+        v = self.edge.deletion_protection
+        return self.is_prod if v is None else v
+
+    @property
+    def access_logs(self) -> bool:
+        """Effective ALB access-log toggle."""
+        return self.is_prod if self.edge.access_logs is None else self.edge.access_logs
+
+    @property
+    def log_retention_days(self) -> int:
+        """Effective log retention."""
+        v = self.observability.log_retention_days
+        return (365 if self.is_prod else 30) if v is None else v
+
+    @property
+    def waf_log_retention_days(self) -> int:
+        """Effective WAF log retention."""
+        return self.waf.log_retention_days or max(365, self.log_retention_days)
+
+    @property
+    def bedrock_region_or(self) -> Optional[str]:
+        """Bedrock region when set explicitly."""
+        return self.providers.bedrock.region
