@@ -62,12 +62,3 @@ def container_definitions(inv: Inventory) -> list[dict[str, Any]]:
     task = inv.one("aws:ecs/taskDefinition:TaskDefinition")
     return json.loads(task.inputs["containerDefinitions"])
 
-
-def shared_dir() -> Path:
-    """The read-only ``shared/`` folder beside the checkout (schemas, component lists)."""
-    import os
-
-    path = Path(os.environ.get("AI_GATEWAY_SHARED_DIR", ROOT.parent / "shared"))
-    if not path.is_dir():
-        raise FileNotFoundError(f"shared reference folder not found at {path}; set AI_GATEWAY_SHARED_DIR")
-    return path

@@ -18,7 +18,7 @@ table).
 from .auth import AuthSettings, TeamClient, TeamScope
 from .edge import WAF_BODY_RULES_DEFAULT, EdgeSettings, WafSettings
 from .errors import NAMESPACE, SettingsError
-from .images import AGENTGATEWAY_IMAGE, COLLECTOR_IMAGE, DIGEST_PINNED_IMAGE
+from .images import AGENTGATEWAY_IMAGE, AGENTGATEWAY_VERSION, COLLECTOR_IMAGE, COLLECTOR_VERSION, DIGEST_PINNED_IMAGE
 from .llm import PII_ENTITIES, GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .loader import REGION_PATTERN, LoadedSettings, load_from_pulumi, parse_settings
 from .model import CLOUDWATCH_RETENTION_DAYS
@@ -33,7 +33,8 @@ from .service import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from .stack import StackSettings
 
 __all__ = [
-    "AGENTGATEWAY_IMAGE", "BEDROCK_GEO_PREFIXES", "CLOUDWATCH_RETENTION_DAYS", "COLLECTOR_IMAGE",
+    "AGENTGATEWAY_IMAGE", "AGENTGATEWAY_VERSION", "BEDROCK_GEO_PREFIXES", "CLOUDWATCH_RETENTION_DAYS", "COLLECTOR_IMAGE",
+    "COLLECTOR_VERSION",
     "DIGEST_PINNED_IMAGE", "FARGATE_MEMORY_BY_CPU", "INTERFACE_ENDPOINT_SERVICES", "KEYED_PROVIDERS", "NAMESPACE",
     "PII_ENTITIES", "PROVIDER_NAMES", "REGION_PATTERN", "SECRET_KEYS", "WAF_BODY_RULES_DEFAULT",
     "AlarmSettings", "AnthropicSettings", "AuthSettings", "AzureSettings", "BedrockSettings", "EdgeSettings",

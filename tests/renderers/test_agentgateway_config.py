@@ -27,7 +27,7 @@ from components.renderers.agentgateway_config import (
 )
 from components.settings import KEYED_PROVIDERS, PROVIDER_NAMES, LoadedSettings
 from tests.renderers import checks
-from tests.renderers.conftest import REPO, shared_dir
+from tests.renderers.conftest import FIXTURES, REPO
 from tests.renderers.strategies import (
     CERTIFICATE_ARN, CREATED_GUARDRAIL_ID, dev_plain_http, gateway_context, load, rendered_inputs,
 )
@@ -275,8 +275,8 @@ def test_stack_files_render(agentgateway_validator, cel_schema):
         assert_invariants(loaded, ctx, config, text, agentgateway_validator, cel_schema)
 
 
-def test_validator_accepts_the_shared_example_and_rejects_typos(agentgateway_validator):
-    example = yaml.safe_load((shared_dir() / "agentgateway/example-ecs-config.yaml").read_text())
+def test_validator_accepts_the_example_and_rejects_typos(agentgateway_validator):
+    example = yaml.safe_load((FIXTURES / "example-ecs-config.yaml").read_text())
     assert not list(agentgateway_validator.iter_errors(example))
     loaded = load(dev_plain_http())
     config, _ = render(loaded)
