@@ -1,29 +1,28 @@
 # Two commands on a fresh machine: `make synth` (offline, default STACK=dev) and `make test`.
+# Both create .venv with the pinned dependencies first (tools/venv.sh; PYTHON=python3.12 picks the
+# interpreter, 3.11 to 3.13). Scripts that need synth's own exit status (0/1/2) call bin/synth.
 PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
 STACK ?= dev
-STAMP := $(VENV)/.installed
+PY := .venv/bin/python
+# Passed to recipes through the environment and quoted there, never pasted into a command line.
+export STACK PYTHON
+export PYTHON_EXPLICIT := $(if $(filter environment command line,$(origin PYTHON)),1,0)
 
 .PHONY: synth test venv bench clean policy-check
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+venv:
+	@tools/venv.sh
 
-venv: $(STAMP)
-
-synth: $(STAMP)
-	$(PY) -m tools.synth --stack $(STACK)
+synth:
+	@bin/synth --stack "$$STACK"
 
 policy-check: synth
-	$(PY) -m policy.check build/$(STACK)/inventory.json
+	@$(PY) -m policy.check "build/$${STACK##*/}/inventory.json"
 
-test: $(STAMP)
+test: venv
 	$(PY) -m pytest -n auto
 
-bench: $(STAMP)
+bench: venv
 	$(PY) -m tools.bench
 
 clean:

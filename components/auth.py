@@ -83,7 +83,7 @@ class Auth(pulumi.ComponentResource):
         self.user_pool = aws.cognito.UserPool(
             f"{name}-user-pool",
             name=naming.physical("users"),
-            deletion_protection="ACTIVE" if ctx.prod else "INACTIVE",
+            deletion_protection="ACTIVE" if ctx.settings.profile.deletion_protection_default else "INACTIVE",
             admin_create_user_config=aws.cognito.UserPoolAdminCreateUserConfigArgs(allow_admin_create_user_only=True),
             opts=child_opts(self, stateful=True, prod=ctx.prod),
         )

@@ -22,5 +22,5 @@ class StackContext:
 
     @property
     def prod(self) -> bool:
-        """Whether this is a production stack (stateful resources protected, stricter defaults)."""
-        return self.settings.is_prod
+        """Whether stateful resources are protected and kept longest (the prod environment class)."""
+        return self.settings.profile.protect_stateful

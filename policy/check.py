@@ -2,6 +2,10 @@
 
     python -m policy.check build/prod/inventory.json [--config policy/config/prod.json]
 
+The default config is the one of the stack's environment class (``policy/config/<environment>.json``,
+the environment read from the inventory's ``environment`` output), so a stack of any name is
+checked at its environment's levels.
+
 prints ``{"violations": [{"policy", "enforcement", "urn", "message"}, ...]}`` and exits 1 when a
 mandatory violation is reported, 0 otherwise, 2 when the inventory or the config cannot be read.
 
@@ -61,6 +65,8 @@ __all__ = [
     "ResolvedConfig",
     "evaluate",
     "has_mandatory",
+    "config_path_for",
+    "environment_of",
     "load_config",
     "load_config_file",
     "load_inventory",
@@ -98,11 +104,23 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_config(stack: str) -> dict[str, Any]:
-    """The policy config of a stack (``policy/config/<stack>.json``), or ``{}`` when the stack
-    has none (then every policy runs at its default level with default properties)."""
-    path = CONFIG_DIR / f"{stack}.json"
-    return load_config_file(path) if path.is_file() else {}
+def load_config(environment: str) -> dict[str, Any]:
+    """The policy config of an environment class (``policy/config/<environment>.json``), or ``{}``
+    when there is none (then every policy runs at its default level with default properties)."""
+    path = config_path_for(environment)
+    return load_config_file(path) if path is not None else {}
+
+
+def config_path_for(environment: str) -> Optional[Path]:
+    """``policy/config/<environment>.json`` when that file exists."""
+    path = CONFIG_DIR / f"{environment}.json"
+    return path if environment and "/" not in environment and path.is_file() else None
+
+
+def environment_of(inventory: Mapping[str, Any]) -> str:
+    """The environment class of a synthesized stack (its ``environment`` output; ``""`` when absent)."""
+    value = (inventory.get("outputs") or {}).get("environment")
+    return value if isinstance(value, str) else ""
 
 
 def _level(value: Any, where: str) -> EnforcementLevel:
@@ -291,13 +309,13 @@ class _Collector:
 def evaluate(inventory: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None) -> list[dict[str, str]]:
     """Run every enabled policy of the pack on an inventory; return the sorted violations.
 
-    ``config`` is a ``--policy-pack-config`` document; ``None`` means the stack's own file
-    (``load_config(inventory["stack"])``), ``{}`` means pack defaults. Raises
+    ``config`` is a ``--policy-pack-config`` document; ``None`` means the file of the stack's
+    environment (``load_config(environment_of(inventory))``), ``{}`` means pack defaults. Raises
     ``InventoryError`` for a malformed inventory and ``PolicyConfigError`` for a bad config.
     """
     _check_inventory(inventory, "inventory")
     if config is None:
-        config = load_config(str(inventory.get("stack") or ""))
+        config = load_config(environment_of(inventory))
     resolved = resolve_config(config)
     rows = inventory["resources"]
     props = [_props(row) for row in rows]
@@ -339,7 +357,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m policy.check <inventory.json> [--config FILE]``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m policy.check", description=__doc__.split("\n\n")[0])
     parser.add_argument("inventory", help="build/<stack>/inventory.json written by `make synth`")
-    parser.add_argument("--config", help="policy pack config (default: policy/config/<stack>.json)")
+    parser.add_argument("--config", help="policy pack config (default: policy/config/<environment>.json)")
     options = parser.parse_args(argv)
     try:
         inventory = load_inventory(options.inventory)

@@ -61,6 +61,30 @@ def test_prod_turns_on_stricter_defaults():
     assert s.log_retention_days == 365
 
 
+def test_staging_sits_between_dev_and_prod():
+    s = ok(environment="staging")
+    assert (s.waf_enabled, s.deletion_protection, s.access_logs, s.nat_gateway_per_az) == (True, False, True, False)
+    assert s.log_retention_days == 90
+    assert s.profile.protect_stateful is False
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    ({"waf": {"enabled": False}}, "ai-gateway:waf.enabled: the WAF cannot be turned off in staging"),
+    ({"edge": {**TLS, "accessLogs": False}}, "ai-gateway:edge.accessLogs: access logs cannot be turned off in staging"),
+    ({"auth": {"jwtValidation": False}}, "ai-gateway:auth.jwtValidation: JWT validation cannot be turned off in staging"),
+    ({"observability": {"logRetentionDays": 60}}, "ai-gateway:observability.logRetentionDays: staging keeps logs at least 90 days"),
+    ({"waf": {"logRetentionDays": 30}}, "ai-gateway:waf.logRetentionDays: staging keeps WAF logs at least 90 days"),
+    ({"observability": {"logRetentionDays": 14}, "environment": "dev"},
+     "ai-gateway:observability.logRetentionDays: dev keeps logs at least 30 days"),
+])
+def test_each_environment_refuses_what_it_requires(keys, expected):
+    assert error(**{"environment": "staging", **keys}).startswith(expected)
+
+
+def test_staging_may_drop_deletion_protection():
+    assert ok(environment="staging", edge={**TLS, "deletionProtection": False}).deletion_protection is False
+
+
 def test_region_is_required_and_checked():
     with pytest.raises(SettingsError, match=r"^aws:region: is required"):
         parse_settings({"ai-gateway:edge": json.dumps(TLS)})
@@ -135,7 +159,7 @@ def test_invalid_settings_name_the_key(keys, expected):
         ({"waf": {"enabled": False}}, "ai-gateway:waf.enabled: the WAF cannot be turned off in prod"),
         ({"edge": {**TLS, "deletionProtection": False}}, "ai-gateway:edge.deletionProtection: deletion protection cannot be turned off in prod"),
         ({"edge": {**TLS, "accessLogs": False}}, "ai-gateway:edge.accessLogs: access logs cannot be turned off in prod"),
-        ({"edge": PLAIN, "auth": {"jwtValidation": False}}, "ai-gateway:edge.allowPlainHttp: plain HTTP forwarding is not allowed in prod"),
+        ({"edge": PLAIN, "auth": {"jwtValidation": False}}, "ai-gateway:edge.allowPlainHttp: plain HTTP forwarding is allowed only in dev, not prod"),
         ({"observability": {"logRetentionDays": 90}}, "ai-gateway:observability.logRetentionDays: prod keeps logs at least 365 days"),
         ({"waf": {"logRetentionDays": 30}}, "ai-gateway:waf.logRetentionDays: prod keeps WAF logs at least 365 days"),
     ],
@@ -208,9 +232,9 @@ def test_fargate_sizes_accepted_exactly_when_aws_allows_them(cpu, memory):
 def test_retention_accepts_only_cloudwatch_values(days):
     try:
         ok(observability={"logRetentionDays": days})
-        assert days in CLOUDWATCH_RETENTION_DAYS
+        assert days in CLOUDWATCH_RETENTION_DAYS and days >= 30
     except SettingsError:
-        assert days not in CLOUDWATCH_RETENTION_DAYS
+        assert days not in CLOUDWATCH_RETENTION_DAYS or days < 30
 
 
 def test_every_setting_is_documented():

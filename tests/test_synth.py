@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import subprocess
@@ -40,7 +42,8 @@ def test_synth_writes_inventory_configs_and_report(stack, tmp_path):
     for row in inventory["resources"]:
         assert set(row) == {"urn", "type", "name", "parent", "custom", "inputs", "dependencies", "propertyDependencies", "protect"}
         assert row["urn"].startswith(f"urn:pulumi:{stack}::ai-gateway::")
-    assert f"stack ai-gateway/{stack}:" in result.stdout
+    assert f"stack ai-gateway/{stack} (environment {stack}):" in result.stdout
+    assert f"policy (policy/config/{stack}.json): 0 mandatory" in result.stdout
     assert "outputs:" in result.stdout
 
 
@@ -86,28 +89,47 @@ def test_secure_values_never_reach_the_output(tmp_path):
 
 
 def test_mandatory_violation_exits_1(tmp_path, monkeypatch):
-    monkeypatch.setattr(synth, "policy_report", lambda inv: {"violations": [
+    monkeypatch.setattr(synth, "policy_report", lambda inv, env: {"violations": [
         {"policy": "x", "enforcement": "mandatory", "urn": "urn:a::b", "message": "m"}]})
     assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 1
-    monkeypatch.setattr(synth, "policy_report", lambda inv: {"violations": [
+    monkeypatch.setattr(synth, "policy_report", lambda inv, env: {"violations": [
         {"policy": "x", "enforcement": "advisory", "urn": "urn:a::b", "message": "m"}]})
     assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
 
 
-def _main_in(root: Path, stack: str, out: Path | None = None) -> tuple[int, str]:
+def _main_in(root: Path, stack: str, out: Path | None = None, stdout: io.StringIO | None = None) -> tuple[int, str]:
     """Run synth.main against a project copy; returns (exit code, stderr)."""
-    import contextlib
-    import io
-
     err = io.StringIO()
     original = synth.ROOT
     synth.ROOT = root
     try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout or io.StringIO()):
             code = synth.main(["--stack", stack, "--out", str(out or root / "build")])
     finally:
         synth.ROOT = original
     return code, err.getvalue()
+
+
+def _stack_file(source: str, environment: str) -> str:
+    """A repository stack file re-declared as another environment class (logs kept long enough for it)."""
+    text = (ROOT / f"Pulumi.{source}.yaml").read_text()
+    text = text.replace(f"ai-gateway:environment: {source}", f"ai-gateway:environment: {environment}")
+    return "\n".join(line for line in text.splitlines() if "logRetentionDays" not in line) + "\n"
+
+
+@pytest.mark.parametrize(("name", "source", "environment"), [
+    ("eu-staging", "dev", "staging"), ("sandbox.alice", "dev", "dev"), ("live", "prod", "prod"),
+])
+def test_any_stack_name_is_checked_at_its_environments_levels(tmp_path, name, source, environment):
+    root = _project_copy(tmp_path, {f"Pulumi.{name}.yaml": _stack_file(source, environment)})
+    stdout = io.StringIO()
+    code, err = _main_in(root, name, tmp_path / "out", stdout)
+    assert (code, err) == (0, "")
+    text = stdout.getvalue()
+    assert f"stack ai-gateway/{name} (environment {environment}):" in text
+    assert f"policy (policy/config/{environment}.json): 0 mandatory" in text
+    written = json.loads((tmp_path / "out" / name / "synth.json").read_text())
+    assert (written["environment"], written["policyConfig"]) == (environment, f"policy/config/{environment}.json")
 
 
 def test_entry_point_turns_settings_errors_into_one_line_run_errors():
@@ -120,3 +142,21 @@ def test_entry_point_turns_settings_errors_into_one_line_run_errors():
         run_stack("dev", {"edge": {"idleTimeoutSeconds": 1}})
     assert str(exc.value).startswith("ai-gateway:edge.idleTimeoutSeconds: input should be greater than or equal to 60")
     assert "\n" not in str(exc.value)
+
+
+def test_a_failed_synth_leaves_no_stale_build(tmp_path):
+    root = _project_copy(tmp_path, {"Pulumi.dev.yaml": (ROOT / "Pulumi.dev.yaml").read_text()})
+    out = tmp_path / "out"
+    assert _main_in(root, "dev", out)[0] == 0
+    assert (out / "dev" / "inventory.json").is_file()
+    (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n")
+    assert _main_in(root, "dev", out) == (2, "error: ai-gateway:edgee: unknown setting\n")
+    assert not (out / "dev").exists()
+
+
+def test_rendered_files_say_they_were_rendered_offline(tmp_path):
+    assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
+    for name in ("agentgateway.yaml", "collector.yaml"):
+        first = (tmp_path / "dev" / name).read_text().splitlines()[0]
+        assert first == f"# {synth.OFFLINE_NOTE}"
+    assert json.loads((tmp_path / "dev" / "synth.json").read_text())["note"] == synth.OFFLINE_NOTE

@@ -47,7 +47,8 @@ def all_jobs() -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 
 def test_expected_workflows_exist() -> None:
-    assert {p.name for p in FILES} == {"test.yml", "preview.yml", "deploy.yml", "bump-agentgateway.yml"}
+    assert {p.name for p in FILES} == {"test.yml", "preview.yml", "deploy.yml", "deploy-stacks.yml",
+                                       "bump-agentgateway.yml"}
 
 
 def _actionlint(*flags: str) -> subprocess.CompletedProcess[str]:
@@ -75,7 +76,7 @@ def test_run_scripts_pass_shellcheck() -> None:
 def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
     for path in FILES:
         for line in path.read_text().splitlines():
-            if line.strip().startswith(("uses:", "- uses:")):
+            if line.strip().startswith(("uses:", "- uses:")) and "uses: ./.github/workflows/" not in line:
                 assert PINNED.search(line), f"{path.name}: not pinned to a SHA with a # vX comment: {line.strip()}"
 
 
@@ -102,12 +103,13 @@ def test_aws_jobs_use_oidc_roles() -> None:
                 aws_jobs += 1
                 assert job["permissions"].get("id-token") == "write", f"{name}:{job_name}"
                 assert re.fullmatch(r"\$\{\{ vars\.AWS_\w+_ROLE_ARN \}\}", step["with"]["role-to-assume"])
-    assert aws_jobs == 3  # preview (one matrix job), deploy dev, deploy prod; nothing else touches AWS
+    assert aws_jobs == 2  # preview and deploy-stacks (one matrix job each); nothing else touches AWS
 
 
 def test_write_permissions_only_where_needed() -> None:
     allowed = {("preview.yml", "preview"): {"id-token", "pull-requests"}, ("deploy.yml", "dev"): {"id-token"},
-               ("deploy.yml", "prod"): {"id-token"},
+               ("deploy.yml", "staging"): {"id-token"}, ("deploy.yml", "prod"): {"id-token"},
+               ("deploy-stacks.yml", "up"): {"id-token"},
                ("bump-agentgateway.yml", "bump"): {"contents", "pull-requests"}}
     for name, job_name, job in all_jobs():
         writes = {scope for scope, level in (job.get("permissions") or {}).items() if level == "write"}
@@ -131,32 +133,48 @@ def test_preview_comments_on_the_pr_with_the_policy_pack_per_stack() -> None:
     workflow = load("preview.yml")
     assert set(triggers(workflow)) == {"pull_request"}
     job = workflow["jobs"]["preview"]
-    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
-    assert job["needs"] == "test"
+    # Every stack file, whatever its name, from tools.stacks.
+    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.all) }}"
+    assert "python -m tools.stacks" in workflow["jobs"]["stacks"]["steps"][-1]["run"]
+    assert job["needs"] == ["test", "stacks"]
     run = "\n".join(str(s.get("run", "")) for s in steps(job))
-    assert "make synth" in run and "policy/requirements.txt" in run and "make venv" in run
+    assert 'bin/synth --stack "$STACK"' in run and "policy/requirements.txt" in run and "make venv" in run
+    assert "jq -r .policyConfig" in run
     pulumi = _pulumi_step(job)["with"]
     assert pulumi["command"] == "preview"
     assert pulumi["comment-on-pr"] is True
     assert pulumi["policyPacks"] == "policy"
-    assert pulumi["policyPackConfigs"] == "policy/config/${{ matrix.stack }}.json"
+    # The policy config of the stack's environment class, as synth reported it.
+    assert pulumi["policyPackConfigs"] == "${{ steps.synth.outputs.policy-config }}"
     assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
     assert _pulumi_step(job)["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
 
 
-def test_deploy_gates_prod_behind_dev_and_an_environment() -> None:
+def test_deploy_goes_dev_then_staging_then_prod_each_in_its_environment() -> None:
     workflow = load("deploy.yml")
     assert triggers(workflow)["push"]["branches"] == ["main"]
     assert workflow["concurrency"]["cancel-in-progress"] is False
     jobs = workflow["jobs"]
-    assert jobs["dev"]["needs"] == "test" and jobs["prod"]["needs"] == "dev"
-    assert jobs["dev"]["environment"] == "dev" and jobs["prod"]["environment"] == "prod"
-    for stack in ("dev", "prod"):
-        pulumi = _pulumi_step(jobs[stack])["with"]
-        assert pulumi["command"] == "up"
-        assert pulumi["policyPacks"] == "policy"
-        assert pulumi["policyPackConfigs"] == f"policy/config/{stack}.json"
-        assert pulumi["stack-name"].endswith(f"/ai-gateway/{stack}")
+    assert jobs["dev"]["needs"] == ["test", "stacks"]
+    assert jobs["staging"]["needs"] == ["stacks", "dev"] and jobs["prod"]["needs"] == ["stacks", "dev", "staging"]
+    for env in ("dev", "staging", "prod"):
+        assert jobs[env]["uses"] == "./.github/workflows/deploy-stacks.yml"
+        assert jobs[env]["with"] == {"environment": env, "stacks": f"${{{{ needs.stacks.outputs.{env} }}}}"}
+        assert f"needs.stacks.outputs.{env} != '[]'" in jobs[env]["if"]
+    for later in ("staging", "prod"):
+        assert "!cancelled()" in jobs[later]["if"] and "needs.dev.result == 'success'" in jobs[later]["if"]
+    assert "needs.staging.result == 'success'" in jobs["prod"]["if"]
+    called = load("deploy-stacks.yml")
+    assert set(triggers(called)) == {"workflow_call"}
+    up = called["jobs"]["up"]
+    assert up["environment"] == "${{ inputs.environment }}"
+    assert up["strategy"]["max-parallel"] == 1 and up["strategy"]["fail-fast"] is True
+    run = "\n".join(str(s.get("run", "")) for s in steps(up))
+    assert 'bin/synth --stack "$STACK"' in run and '"$declared" != "$ENVIRONMENT"' in run
+    pulumi = _pulumi_step(up)["with"]
+    assert pulumi["command"] == "up" and pulumi["policyPacks"] == "policy"
+    assert pulumi["policyPackConfigs"] == "${{ steps.synth.outputs.policy-config }}"
+    assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
 
 
 def test_bump_workflow_verifies_the_digest_before_opening_a_pr() -> None:

@@ -27,7 +27,7 @@ def main() -> int:
     for stack in ("dev", "prod"):
         inv = _timed(f"synth {stack} (program under mocks)", lambda: synthesize(stack))
         print(f"{'':<40} {len(inv.resources)} registrations")
-        _timed(f"policy check {stack}", lambda: policy_report(inv))
+        _timed(f"policy check {stack}", lambda: policy_report(inv, stack))
     _timed("synth prod, preview mode", lambda: synthesize("prod", preview=True))
     _timed("make synth STACK=prod (new process)", lambda: subprocess.run(
         [sys.executable, "-m", "tools.synth", "--stack", "prod", "--out", str(ROOT / "build")],

@@ -1,9 +1,14 @@
 """Offline synth: run the program under mocks for one stack and write what it would deploy.
 
-``python -m tools.synth --stack prod`` (``make synth STACK=prod``) writes ``build/<stack>/``:
+``bin/synth --stack prod`` (``make synth STACK=prod``) writes ``build/<stack>/``:
 ``inventory.json``, the rendered ``agentgateway.yaml`` and ``collector.yaml`` (taken from the
-task definition, i.e. exactly what would be deployed), ``policy-report.json``; and prints a
-summary. Exit status: 0 ok, 1 mandatory policy violations, 2 invalid stack file or settings.
+task definition, i.e. exactly what would be deployed), ``policy-report.json`` and ``synth.json``
+(environment, policy config, result); and prints a summary. Everything is rendered under mocks:
+ids, ARNs and the account number are fakes, the same in every stack.
+
+Exit status: 0 ok, 1 mandatory policy violations, 2 invalid stack name, stack file or settings
+(one line on stderr). The stack's previous ``build/<stack>/`` is removed first, so a failed run
+never leaves a stale inventory behind.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import runpy
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,11 +26,15 @@ import pulumi
 import yaml
 
 from components.settings import SettingsError, parse_settings
+from components.settings.environments import policy_config_path
 
 from .harness import Inventory, run_program
 from .stack_config import StackFileError, load_stack_config
+from .stack_names import StackNameError, parse_stack_name
 
 ROOT = Path(__file__).resolve().parent.parent
+OFFLINE_NOTE = ("rendered offline by `make synth` under Pulumi mocks: ids, ARNs and the account number are"
+                " fakes, identical across stacks; a real deployment fills in its own")
 
 
 def project_name(root: Optional[Path] = None) -> str:
@@ -69,20 +79,27 @@ def rendered_configs(inventory: Inventory) -> dict[str, str]:
     return files
 
 
-def policy_report(inventory: Inventory) -> Optional[dict[str, Any]]:
-    """Run the policy pack offline on the inventory (None when the pack is not present)."""
+def labelled(file_name: str, text: str) -> str:
+    """A rendered file as written to ``build/``: YAML gets a first comment line saying it is offline."""
+    if file_name.endswith((".yaml", ".yml")):
+        return f"# {OFFLINE_NOTE}\n{text}"
+    return text
+
+
+def policy_report(inventory: Inventory, environment: str) -> Optional[dict[str, Any]]:
+    """Run the policy pack offline on the inventory at the environment's levels (None without the pack)."""
     try:
         from policy import check
     except ImportError:
         return None
-    doc = inventory.to_json()
-    violations = check.evaluate(doc, check.load_config(inventory.stack))
+    violations = check.evaluate(inventory.to_json(), check.load_config(environment))
     return {"violations": violations}
 
 
-def summary(inventory: Inventory, report: Optional[dict[str, Any]]) -> str:
-    """A short human summary: resources by type, outputs, policy result."""
-    lines = [f"stack {inventory.project}/{inventory.stack}: {len(inventory.resources)} registrations"]
+def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: str) -> str:
+    """A short human summary: resources by type, outputs, policy config and result."""
+    lines = [f"stack {inventory.project}/{inventory.stack} (environment {environment}):"
+             f" {len(inventory.resources)} registrations"]
     for type_, count in sorted(Counter(r.type for r in inventory.resources).items()):
         lines.append(f"  {count:3d}  {type_}")
     lines.append("outputs:")
@@ -92,7 +109,8 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]]) -> str:
         lines.append("policy: pack not present")
     else:
         levels = Counter(v["enforcement"] for v in report["violations"])
-        lines.append(f"policy: {levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory")
+        lines.append(f"policy ({policy_config_path(environment)}): {levels.get('mandatory', 0)} mandatory,"
+                     f" {levels.get('advisory', 0)} advisory")
         for v in report["violations"]:
             lines.append(f"  [{v['enforcement']}] {v['policy']}: {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
     return "\n".join(lines)
@@ -100,32 +118,45 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]]) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     """CLI entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", default="dev")
+    parser = argparse.ArgumentParser(prog="bin/synth", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="dev", help="stack name: stack, org/stack or org/project/stack")
     parser.add_argument("--out", default=str(ROOT / "build"))
     parser.add_argument("--preview", action="store_true", help="mock a preview: computed values unknown")
     args = parser.parse_args(argv)
     try:
-        inventory = synthesize(args.stack, preview=args.preview)
+        stack = parse_stack_name(args.stack, project=project_name()).stack
+    except StackNameError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out) / stack
+    shutil.rmtree(out, ignore_errors=True)  # never leave a previous run's files to be mistaken for this one's
+    try:
+        inventory = synthesize(stack, preview=args.preview)
     except (StackFileError, SettingsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except pulumi.RunError as err:  # a settings problem only the program can see (e.g. a derived name)
         print(f"error: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out) / args.stack
+    environment = str(inventory.outputs["environment"])
     out.mkdir(parents=True, exist_ok=True)
     (out / "inventory.json").write_text(json.dumps(inventory.to_json(), indent=2, sort_keys=False) + "\n")
     for file_name, text in rendered_configs(inventory).items():
-        (out / file_name).write_text(text)
-    report = policy_report(inventory)
+        (out / file_name).write_text(labelled(file_name, text))
+    report = policy_report(inventory, environment)
     if report is not None:
         (out / "policy-report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(summary(inventory, report))
+    mandatory = bool(report and any(v["enforcement"] == "mandatory" for v in report["violations"]))
+    (out / "synth.json").write_text(json.dumps({
+        "stack": stack,
+        "environment": environment,
+        "policyConfig": policy_config_path(environment),
+        "mandatoryViolations": mandatory,
+        "note": OFFLINE_NOTE,
+    }, indent=2) + "\n")
+    print(summary(inventory, report, environment))
     print(f"wrote {out}")
-    if report and any(v["enforcement"] == "mandatory" for v in report["violations"]):
-        return 1
-    return 0
+    return 1 if mandatory else 0
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 from pydantic import Field, model_validator
 
 from .auth import AuthSettings
 from .edge import EdgeSettings, WafSettings
+from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
 from .llm import GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .model import SettingsModel
@@ -16,11 +17,13 @@ from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
 from .service import ServiceSettings
 
+
 class StackSettings(SettingsModel):
     """Every setting of one stack, validated once."""
 
-    environment: Literal["dev", "staging", "prod"] = "dev"
-    """Environment class; prod enables stricter defaults and validation. Default dev."""
+    environment: Environment = "dev"
+    """Environment class (dev, staging or prod): decides defaults, what validation refuses and the
+    policy pack's levels (see docs/environments.md). Default dev."""
     tags: dict[Annotated[str, Field(pattern=r"^[\w .:/=+@-]{1,128}$")], Annotated[str, Field(max_length=256)]] = {}
     """Extra tags on every resource (project, stack, environment and managed-by are always set)."""
     network: NetworkSettings = NetworkSettings()
@@ -65,27 +68,35 @@ class StackSettings(SettingsModel):
         if unreachable and not self.routing.provider_routes:
             raise FieldProblem("providers", f"{', '.join(unreachable)} is enabled but in no fallback group and"
                                              " routing.providerRoutes is off, so nothing can reach it")
-        self._prod_checks()
-        if self.edge.allow_plain_http and self.environment != "dev":
-            raise FieldProblem("edge.allowPlainHttp", f"plain HTTP forwarding is allowed only in dev, not {self.environment}")
+        self._environment_checks()
         if self.edge.allow_plain_http and self.auth.jwt_validation:
             raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
         return self
 
-    def _prod_checks(self) -> None:
-        if not self.is_prod:
-            return
+    @property
+    def profile(self) -> EnvironmentProfile:
+        """What this stack's environment class decides (defaults, floors, policy levels)."""
+        return profile(self.environment)
+
+    def _environment_checks(self) -> None:
+        """Refuse settings that weaken what the environment requires (the policy pack agrees)."""
+        env, p = self.environment, self.profile
+        minimum = p.min_log_retention_days
         weakening = [
-            ("edge.allowPlainHttp", self.edge.allow_plain_http, "plain HTTP forwarding is not allowed in prod"),
-            ("auth.jwtValidation", not self.auth.jwt_validation, "JWT validation cannot be turned off in prod"),
-            ("waf.enabled", self.waf.enabled is False, "the WAF cannot be turned off in prod"),
-            ("edge.deletionProtection", self.edge.deletion_protection is False, "deletion protection cannot be turned off in prod"),
-            ("edge.accessLogs", self.edge.access_logs is False, "access logs cannot be turned off in prod"),
+            ("edge.allowPlainHttp", self.edge.allow_plain_http and not p.plain_http_allowed,
+             f"plain HTTP forwarding is allowed only in dev, not {env}"),
+            ("auth.jwtValidation", not self.auth.jwt_validation and p.jwt_required,
+             f"JWT validation cannot be turned off in {env}"),
+            ("waf.enabled", self.waf.enabled is False and p.waf_required, f"the WAF cannot be turned off in {env}"),
+            ("edge.deletionProtection", self.edge.deletion_protection is False and p.deletion_protection_required,
+             f"deletion protection cannot be turned off in {env}"),
+            ("edge.accessLogs", self.edge.access_logs is False and p.access_logs_required,
+             f"access logs cannot be turned off in {env}"),
             ("observability.logRetentionDays",
-             self.observability.log_retention_days is not None and self.observability.log_retention_days < 365,
-             "prod keeps logs at least 365 days"),
-            ("waf.logRetentionDays", self.waf.log_retention_days is not None and self.waf.log_retention_days < 365,
-             "prod keeps WAF logs at least 365 days"),
+             self.observability.log_retention_days is not None and self.observability.log_retention_days < minimum,
+             f"{env} keeps logs at least {minimum} days"),
+            ("waf.logRetentionDays", self.waf.log_retention_days is not None and self.waf.log_retention_days < minimum,
+             f"{env} keeps WAF logs at least {minimum} days"),
         ]
         for key, bad, problem in weakening:
             if bad:
@@ -96,29 +107,29 @@ class StackSettings(SettingsModel):
     def nat_gateway_per_az(self) -> bool:
         """Effective NAT layout."""
         v = self.network.nat_gateway_per_az
-        return self.is_prod if v is None else v
+        return self.profile.nat_gateway_per_az_default if v is None else v
 
     @property
     def waf_enabled(self) -> bool:
         """Effective WAF toggle."""
-        return self.is_prod if self.waf.enabled is None else self.waf.enabled
+        return self.profile.waf_default if self.waf.enabled is None else self.waf.enabled
 
     @property
     def deletion_protection(self) -> bool:
         """Effective ALB deletion protection."""
         v = self.edge.deletion_protection
-        return self.is_prod if v is None else v
+        return self.profile.deletion_protection_default if v is None else v
 
     @property
     def access_logs(self) -> bool:
         """Effective ALB access-log toggle."""
-        return self.is_prod if self.edge.access_logs is None else self.edge.access_logs
+        return self.profile.access_logs_default if self.edge.access_logs is None else self.edge.access_logs
 
     @property
     def log_retention_days(self) -> int:
         """Effective log retention."""
         v = self.observability.log_retention_days
-        return (365 if self.is_prod else 30) if v is None else v
+        return self.profile.default_log_retention_days if v is None else v
 
     @property
     def waf_log_retention_days(self) -> int:

@@ -324,7 +324,10 @@ class Inventory:
     """A mutable inventory document plus helpers addressing resources by name."""
 
     def __init__(self, stack: str = "test") -> None:
-        self.doc: dict[str, Any] = {"project": PROJECT, "stack": stack, "resources": [], "outputs": {}}
+        # Named like an environment class, a fixture stack is of that class (as the real stacks say
+        # in their `environment` output); any other name has none, so the pack defaults apply.
+        outputs = {"environment": stack} if stack in ("dev", "staging", "prod") else {}
+        self.doc: dict[str, Any] = {"project": PROJECT, "stack": stack, "resources": [], "outputs": outputs}
 
     def urn(self, name: str) -> str:
         return self.row(name)["urn"]

@@ -17,8 +17,10 @@ KEY_URN = "urn:pulumi:prod::ai-gateway::aws:kms/key:Key::logs-key"
 LB_URN = "urn:pulumi:{stack}::ai-gateway::aws:lb/loadBalancer:LoadBalancer::alb"
 
 
-def inventory(stack: str, *rows: dict[str, Any]) -> dict[str, Any]:
-    return {"project": "ai-gateway", "stack": stack, "resources": list(rows), "outputs": {}}
+def inventory(stack: str, *rows: dict[str, Any], environment: str | None = None) -> dict[str, Any]:
+    """An inventory whose ``environment`` output is ``environment`` (default: the stack name)."""
+    return {"project": "ai-gateway", "stack": stack, "resources": list(rows),
+            "outputs": {"environment": environment or stack}}
 
 
 def key(rotation: bool) -> dict[str, Any]:
@@ -58,10 +60,14 @@ def test_mandatory_violation_exits_1_naming_the_urn(tmp_path: Path, capsys: pyte
                                   "message": "Automatic key rotation is not enabled."}]
 
 
-@pytest.mark.parametrize("stack, code, level", [("dev", 0, "advisory"), ("prod", 1, "mandatory")])
-def test_default_config_comes_from_the_stack(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             stack: str, code: int, level: str) -> None:
-    got, out, _ = run_main(capsys, write(tmp_path, inventory(stack, load_balancer(stack))))
+@pytest.mark.parametrize("stack, environment, code, level", [
+    ("dev", "dev", 0, "advisory"), ("prod", "prod", 1, "mandatory"),
+    ("team-a", "staging", 0, "advisory"), ("live", "prod", 1, "mandatory"), ("prod", "dev", 0, "advisory"),
+])
+def test_default_config_comes_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   stack: str, environment: str, code: int, level: str) -> None:
+    doc = inventory(stack, load_balancer(stack), environment=environment)
+    got, out, _ = run_main(capsys, write(tmp_path, doc))
     assert got == code
     assert [(v["policy"], v["enforcement"], v["urn"]) for v in out["violations"]] == [
         ("aws-lb-deletion-protection", level, LB_URN.format(stack=stack))]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from components.settings.environments import ENVIRONMENTS, policy_config_path, profile
 from policy.check import CONFIG_DIR, PolicyConfigError, evaluate, load_config, resolve_config
 from policy.rules import ALL_POLICIES
 from pulumi_policy import EnforcementLevel
@@ -18,7 +19,19 @@ DEV_ADVISORY = {
     "aws-lb-listener-http-redirect", "aws-ecs-service-no-exec", "aws-cognito-user-pool-deletion-protection",
     "aws-dynamodb-table-deletion-protection",
 }
+STAGING_ADVISORY = {
+    "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-cognito-user-pool-deletion-protection",
+    "aws-dynamodb-table-deletion-protection",
+}
 PROD_ADVISORY = {"aws-ec2-sg-egress-https-only"}
+PROFILE_FLAGS = {
+    # policy -> the environment profile flag that makes it mandatory (settings refuse the weakening)
+    "aws-lb-waf-associated": "waf_required",
+    "aws-lb-access-logs": "access_logs_required",
+    "aws-lb-deletion-protection": "deletion_protection_required",
+    "aws-cognito-user-pool-deletion-protection": "deletion_protection_required",
+    "aws-dynamodb-table-deletion-protection": "deletion_protection_required",
+}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
 
 
@@ -26,13 +39,30 @@ def levels(stack: str) -> dict[str, str]:
     return {name: r.level.value for name, r in resolve_config(load_config(stack)).items()}
 
 
-@pytest.mark.parametrize("stack, advisory", [("prod", PROD_ADVISORY), ("dev", DEV_ADVISORY)])
+@pytest.mark.parametrize("stack, advisory", [("prod", PROD_ADVISORY), ("staging", STAGING_ADVISORY),
+                                            ("dev", DEV_ADVISORY)])
 def test_stack_levels(stack: str, advisory: set[str]) -> None:
     resolved = levels(stack)
     assert set(resolved) == {p.name for p in ALL_POLICIES}
     assert {n for n, level in resolved.items() if level == "advisory"} == advisory
     assert {n for n, level in resolved.items() if level != "advisory"} == set(resolved) - advisory
     assert set(resolved.values()) <= {"advisory", "mandatory"}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_levels_follow_the_environment_profile(environment: str) -> None:
+    """What settings refuse in an environment is mandatory there, and what they allow is not."""
+    p = profile(environment)
+    resolved = resolve_config(load_config(environment))
+    for policy, flag in PROFILE_FLAGS.items():
+        assert (resolved[policy].level == EnforcementLevel.MANDATORY) == getattr(p, flag), (policy, environment)
+    redirect = resolved["aws-lb-listener-http-redirect"].level
+    assert (redirect == EnforcementLevel.MANDATORY) == (not p.plain_http_allowed)
+    assert (resolved["aws-ecs-service-no-exec"].level == EnforcementLevel.MANDATORY) == (not p.ecs_exec_allowed)
+    retention = resolved["aws-cloudwatch-log-group-retention"]
+    assert retention.level == EnforcementLevel.MANDATORY
+    assert retention.properties == {"minimumDays": float(p.min_log_retention_days)}
+    assert policy_config_path(environment) == f"policy/config/{environment}.json"
 
 
 def test_retention_minimum_per_stack() -> None:
@@ -53,7 +83,8 @@ def test_stack_config_is_picked_from_the_inventory() -> None:
 
 
 def test_stack_without_config_uses_pack_defaults() -> None:
-    assert load_config("no-such-stack") == {}
+    assert load_config("no-such-environment") == {}
+    assert load_config("../config/prod") == {}
     levels_ = {n: r.level for n, r in resolve_config({}).items()}
     assert levels_["aws-ec2-sg-egress-https-only"] == EnforcementLevel.ADVISORY
     assert levels_["aws-lb-deletion-protection"] == EnforcementLevel.MANDATORY
@@ -87,7 +118,7 @@ def test_invalid_config_is_rejected(config: dict, message: str) -> None:
 
 def test_config_files_are_valid_json_objects_naming_real_policies() -> None:
     files = sorted(CONFIG_DIR.glob("*.json"))
-    assert [f.name for f in files] == ["dev.json", "prod.json"]
+    assert [f.stem for f in files] == sorted(ENVIRONMENTS)
     for path in files:
         assert isinstance(json.loads(path.read_text()), dict)
         resolve_config(load_config(path.stem))  # raises on unknown ids or bad properties
@@ -97,18 +128,18 @@ def test_docs_name_every_policy_and_every_dev_exception() -> None:
     text = DOCS.read_text()
     missing = [p.name for p in ALL_POLICIES if f"`{p.name}`" not in text]
     assert not missing, f"docs/policy.md does not document {missing}"
-    dev_section = text.split("## Where dev differs", 1)[1].split("\n## ", 1)[0]
+    dev_section = text.split("## Where dev and staging differ", 1)[1].split("\n## ", 1)[0]
     assert all(f"`{name}`" in dev_section for name in DEV_ADVISORY - PROD_ADVISORY)
 
 
 def test_docs_tables_state_the_real_severity_and_levels() -> None:
     severity = {p.name: p.severity.value for p in ALL_POLICIES}
-    dev, prod = levels("dev"), levels("prod")
+    dev, staging, prod = levels("dev"), levels("staging"), levels("prod")
     rows = {}
     for line in DOCS.read_text().splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 4 and cells[0].strip("`") in severity and cells[1] in ("low", "medium", "high", "critical"):
-            rows[cells[0].strip("`")] = tuple(cells[1:4])
+        if len(cells) >= 5 and cells[0].strip("`") in severity and cells[1] in ("low", "medium", "high", "critical"):
+            rows[cells[0].strip("`")] = tuple(cells[1:5])
     assert set(rows) == set(severity), f"policies without a table row: {sorted(set(severity) - set(rows))}"
-    wrong = {n: row for n, row in rows.items() if row != (severity[n], dev[n], prod[n])}
+    wrong = {n: row for n, row in rows.items() if row != (severity[n], dev[n], staging[n], prod[n])}
     assert not wrong, f"docs/policy.md rows disagree with the code/config: {wrong}"

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from components.renderers.agentgateway_config import GatewayRenderContext, api_key_env_var
 from components.settings import KEYED_PROVIDERS, PROVIDER_NAMES, LoadedSettings, parse_settings
+from components.settings.environments import profile
 
 CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
 REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1", "us-gov-west-1")
@@ -85,7 +86,7 @@ def _edge_and_auth(draw: st.DrawFn, environment: str) -> dict[str, Any]:
             st.lists(st.sampled_from(("platform", "data-science", "a", "team-42")), max_size=3, unique=True))}
     if environment == "dev" and draw(st.booleans()):
         return {"edge": {"allowPlainHttp": True}, "auth": {**auth, "jwtValidation": False}}
-    jwt = True if environment == "prod" else draw(st.booleans())
+    jwt = True if profile(environment).jwt_required else draw(st.booleans())
     return {"edge": {"certificateArn": CERTIFICATE_ARN}, "auth": {**auth, "jwtValidation": jwt}}
 
 
