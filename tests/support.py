@@ -61,4 +61,3 @@ def container_definitions(inv: Inventory) -> list[dict[str, Any]]:
     """The gateway task definition's containers, parsed."""
     task = inv.one("aws:ecs/taskDefinition:TaskDefinition")
     return json.loads(task.inputs["containerDefinitions"])
-

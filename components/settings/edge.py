@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from .errors import FieldProblem
 from .model import SettingsModel, check_retention
 
+
 class EdgeSettings(SettingsModel):
     """Application Load Balancer, listeners, certificate and target group."""
 

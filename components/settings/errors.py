@@ -20,7 +20,6 @@ class SettingsError(Exception):
         super().__init__(f"{label}: {problem}")
 
 
-
 class FieldProblem(ValueError):
     """A validator's problem with a named (camelCase) sibling key."""
 

@@ -11,6 +11,7 @@ from .errors import FieldProblem
 from .model import SettingsModel
 from .providers import ProviderName
 
+
 class RoutingSettings(SettingsModel):
     """How the ``/v1`` route picks a provider."""
 

@@ -14,6 +14,7 @@ from .errors import NAMESPACE, SettingsError, to_settings_error
 from .providers import SECRET_KEYS
 from .stack import StackSettings
 
+
 def _parse_value(key: str, raw: Any) -> Any:
     """Config values arrive as strings; structured (object/list) values arrive as JSON text."""
     if not isinstance(raw, str):

@@ -19,7 +19,6 @@ def check_retention(days: Optional[int]) -> Optional[int]:
     return days
 
 
-
 class SettingsModel(BaseModel):
     """Strict base: camelCase keys, unknown keys rejected, no silent coercion of strings to bools."""
 

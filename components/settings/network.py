@@ -14,6 +14,7 @@ INTERFACE_ENDPOINT_SERVICES = (
     "xray", "kms",
 )
 
+
 class ExistingVpc(SettingsModel):
     """Bring your own VPC: when set, the stack creates no network resources."""
 

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from .model import SettingsModel, check_retention
 
+
 class AlarmSettings(SettingsModel):
     """Alarm thresholds."""
 

@@ -20,7 +20,6 @@ BEDROCK_GEO_PREFIXES = {"us": ("us-",), "eu": ("eu-",), "apac": ("ap-",), "jp": 
                         "au": ("ap-southeast-2", "ap-southeast-4"), "ca": ("ca-",), "global": ("",)}
 
 
-
 class BedrockSettings(SettingsModel):
     """Amazon Bedrock, called with the task role (no key)."""
 

@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_camel
 from .network import ExistingVpc
 from .stack import StackSettings
 
+
 def settings_reference() -> list[tuple[str, str, str]]:
     """(key, default, description) for every leaf setting, for the README reference table."""
     rows: list[tuple[str, str, str]] = []

@@ -41,6 +41,7 @@ UNKNOWN_SENTINELS = frozenset({
     UNKNOWN_OBJECT_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE,
 })
 
+
 class SecretValueError(UnknownValueError):
     """A value replaced by the secret placeholder in an offline inventory: it cannot be inspected.
 
