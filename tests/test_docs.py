@@ -1,7 +1,7 @@
 """README stays true to the code."""
 
-from tools.docs import README, render
 from components.settings import settings_reference
+from tools.docs import README, render
 
 
 def test_readme_settings_reference_is_current():
@@ -18,3 +18,17 @@ def test_readme_documents_every_setting_once():
 def test_readme_names_the_two_commands():
     text = README.read_text()
     assert "make synth" in text and "make test" in text
+
+
+def test_docs_tool_prints_help_without_touching_the_readme(tmp_path):
+    import subprocess
+    import sys
+
+    before = README.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "tools.docs", "--help"], cwd=README.parent,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--check" in result.stdout
+    assert README.read_bytes() == before
+    check = subprocess.run([sys.executable, "-m", "tools.docs", "--check"], cwd=README.parent,
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr

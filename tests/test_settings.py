@@ -107,7 +107,7 @@ def test_region_is_required_and_checked():
         ({"network": {"interfaceEndpoints": ["s3"]}}, "ai-gateway:network.interfaceEndpoints.0:"),
         ({"network": {"existing": {"vpcId": "vpc-1"}}}, "ai-gateway:network.existing.vpcId: string should match pattern"),
         ({"edge": {}}, "ai-gateway:edge.certificateArn: a certificate is required"),
-        ({"edge": {"certificateArn": "arn:aws:iam::1:cert"}}, "ai-gateway:edge.certificateArn: string should match pattern"),
+        ({"edge": {"certificateArn": "arn:aws:iam::1:cert"}}, "ai-gateway:edge.certificateArn: 'arn:aws:iam::1:cert' is not an ACM certificate ARN"),
         ({"edge": {"domainName": "gw.example.com"}}, "ai-gateway:edge.domainName: needs hostedZoneId"),
         ({"edge": {**TLS, "hostedZoneId": "Z123456"}}, "ai-gateway:edge.hostedZoneId: needs domainName"),
         ({"edge": {**TLS, "allowPlainHttp": True}}, "ai-gateway:edge.allowPlainHttp: cannot be combined with a certificate"),
@@ -259,3 +259,86 @@ def test_more_invalid_settings(keys, expected):
 
 def test_enabled_provider_outside_groups_is_fine_with_provider_routes():
     assert "openai" in ok(providers={"openai": {"enabled": True}}).providers.enabled()
+
+
+# --- nothing a user writes is silently ignored --------------------------------------------------
+
+EXISTING_VPC = {"vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+                "privateSubnetIds": ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]}
+
+
+@pytest.mark.parametrize(("full_key", "expected"), [
+    ("ai-gatway:service", "ai-gatway:service: unknown config namespace 'ai-gatway' (did you mean ai-gateway?)"),
+    ("aws-native:region", "aws-native:region: unknown config namespace 'aws-native'; settings of this project are"),
+    ("gateway:edge", "gateway:edge: unknown config namespace 'gateway'"),
+])
+def test_keys_of_unknown_namespaces_are_refused(full_key, expected):
+    with pytest.raises(SettingsError) as exc:
+        parse_settings({**cfg(), full_key: "{}"})
+    assert str(exc.value).startswith(expected)
+
+
+def test_keys_of_the_provider_and_engine_pass_through():
+    parse_settings({**cfg(), "aws:profile": "x", "pulumi:disable-default-providers": '["aws"]'})
+
+
+def test_unknown_top_level_settings_name_the_closest_one():
+    assert error(servce={"cpu": 512}) == "ai-gateway:servce: unknown setting (did you mean service?)"
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    ({"waf": {"enabled": "off"}}, "ai-gateway:waf.enabled: input should be a valid boolean"),
+    ({"waf": {"enabled": "true"}}, "ai-gateway:waf.enabled: input should be a valid boolean"),
+    ({"waf": {"enabled": 1}}, "ai-gateway:waf.enabled: input should be a valid boolean"),
+    ({"service": {"cpu": "512"}}, "ai-gateway:service.cpu:"),
+    ({"service": {"minCapacity": 2.0}}, "ai-gateway:service.minCapacity: input should be a valid integer"),
+    ({"edge": {**TLS, "idleTimeoutSeconds": "900"}}, "ai-gateway:edge.idleTimeoutSeconds: input should be a valid integer"),
+    ({"auth": {"teamClients": {"ml": {"description": 7}}}}, "ai-gateway:auth.teamClients.ml.description: input should be a valid string"),
+    ({"network": {"cidr": 167772160}}, "ai-gateway:network.cidr: input should be an instance of IPv4Network"),
+    ({"network": {"cidr": "10.0.0.1/16"}}, "ai-gateway:network.cidr: '10.0.0.1/16' is not an IPv4 network in CIDR notation"),
+])
+def test_types_are_strict(keys, expected):
+    assert error(**keys).startswith(expected)
+
+
+def test_numbers_fill_float_fields():
+    assert ok(observability={"alarms": {"errorRatePercent": 2}}).observability.alarms.error_rate_percent == 2.0
+
+
+@pytest.mark.parametrize(("extra", "key"), [
+    ({"cidr": "10.1.0.0/16"}, "cidr"), ({"azCount": 3}, "azCount"), ({"natGatewayPerAz": True}, "natGatewayPerAz"),
+])
+def test_existing_vpc_refuses_settings_of_a_created_vpc(extra, key):
+    assert error(network={"existing": EXISTING_VPC, **extra}) == (
+        f"ai-gateway:network.{key}: applies only to a VPC the stack creates; with network.existing the stack"
+        " creates none, so remove it")
+
+
+def test_existing_vpc_takes_interface_endpoints_and_defaults_to_none():
+    assert ok(network={"existing": EXISTING_VPC}).network.endpoint_services == ()
+    assert ok(network={"existing": EXISTING_VPC, "interfaceEndpoints": ["logs"]}).network.endpoint_services == ("logs",)
+    assert "ecr.api" in ok().network.endpoint_services
+
+
+@pytest.mark.parametrize(("existing", "expected"), [
+    ({**EXISTING_VPC, "privateSubnetIds": EXISTING_VPC["publicSubnetIds"]},
+     "ai-gateway:network.existing.privateSubnetIds: subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2 is also a public subnet"),
+    ({**EXISTING_VPC, "publicSubnetIds": ["subnet-0aaaaaaaaaaaaaaa1"] * 2},
+     "ai-gateway:network.existing.publicSubnetIds: lists a subnet twice"),
+    ({k: v for k, v in EXISTING_VPC.items() if k != "vpcId"}, "ai-gateway:network.existing.vpcId: field required"),
+])
+def test_existing_vpc_fields_are_checked(existing, expected):
+    assert error(network={"existing": existing}).startswith(expected)
+
+
+@pytest.mark.parametrize(("arn", "expected"), [
+    ("arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333",
+     "ai-gateway:edge.certificateArn: is a certificate in eu-west-1, but the stack deploys to us-east-1: a load"
+     " balancer can only use an ACM certificate of its own region"),
+    ("arn:aws:iam::123456789012:server-certificate/gateway",
+     "ai-gateway:edge.certificateArn: 'arn:aws:iam::123456789012:server-certificate/gateway' is not an ACM certificate ARN"),
+    ("arn:aws:acm:us-east-1:123456789012:private-ca/0f1e2d3c-aaaa-bbbb-cccc-111122223333",
+     "ai-gateway:edge.certificateArn: 'arn:aws:acm:us-east-1:123456789012:private-ca/"),
+])
+def test_certificate_must_be_an_acm_certificate_of_the_stacks_region(arn, expected):
+    assert error(edge={"certificateArn": arn}).startswith(expected)

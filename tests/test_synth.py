@@ -51,7 +51,7 @@ def test_unknown_key_exits_2_with_one_line(tmp_path):
     root = _project_copy(tmp_path, {"Pulumi.bad.yaml": "config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n"})
     code, err = _main_in(root, "bad")
     assert code == 2
-    assert err.strip() == "error: ai-gateway:edgee: unknown setting"
+    assert err.strip() == "error: ai-gateway:edgee: unknown setting (did you mean edge?)"
 
 
 def test_malformed_value_exits_2_naming_the_key(tmp_path):
@@ -150,7 +150,7 @@ def test_a_failed_synth_leaves_no_stale_build(tmp_path):
     assert _main_in(root, "dev", out)[0] == 0
     assert (out / "dev" / "inventory.json").is_file()
     (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n")
-    assert _main_in(root, "dev", out) == (2, "error: ai-gateway:edgee: unknown setting\n")
+    assert _main_in(root, "dev", out) == (2, "error: ai-gateway:edgee: unknown setting (did you mean edge?)\n")
     assert not (out / "dev").exists()
 
 
@@ -160,3 +160,41 @@ def test_rendered_files_say_they_were_rendered_offline(tmp_path):
         first = (tmp_path / "dev" / name).read_text().splitlines()[0]
         assert first == f"# {synth.OFFLINE_NOTE}"
     assert json.loads((tmp_path / "dev" / "synth.json").read_text())["note"] == synth.OFFLINE_NOTE
+
+
+MINIMAL = "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    allowPlainHttp: true\n  ai-gateway:auth:\n    jwtValidation: false\n"
+CERT = "arn:aws:acm:{region}:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
+EXISTING = ("    existing:\n      vpcId: vpc-0123456789abcdef0\n"
+            "      publicSubnetIds: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2]\n"
+            "      privateSubnetIds: [subnet-0bbbbbbbbbbbbbbb1, subnet-0bbbbbbbbbbbbbbb2]\n")
+BAD_INPUTS = {
+    "misspelt-namespace": (MINIMAL + "  ai-gatway:service:\n    cpu: 512\n",
+                           "error: ai-gatway:service: unknown config namespace 'ai-gatway' (did you mean ai-gateway?)"),
+    "duplicate-key": (MINIMAL + "  ai-gateway:edge:\n    internal: true\n",
+                      "error: Pulumi.bad.yaml: line 7: key 'ai-gateway:edge' is defined twice"),
+    "duplicate-nested-key": (MINIMAL + "  ai-gateway:waf:\n    enabled: true\n    enabled: false\n",
+                             "error: Pulumi.bad.yaml: line 9: key 'enabled' is defined twice"),
+    "quoted-off": (MINIMAL + "  ai-gateway:waf:\n    enabled: 'off'\n", "error: ai-gateway:waf.enabled: input should be a valid boolean"),
+    "bare-off": (MINIMAL + "  ai-gateway:waf:\n    enabled: off\n", "error: ai-gateway:waf.enabled: input should be a valid boolean"),
+    "existing-with-cidr": (MINIMAL + "  ai-gateway:network:\n    cidr: 10.9.0.0/16\n" + EXISTING,
+                           "error: ai-gateway:network.cidr: applies only to a VPC the stack creates"),
+    "existing-with-az-count": (MINIMAL + "  ai-gateway:network:\n    azCount: 3\n" + EXISTING,
+                               "error: ai-gateway:network.azCount: applies only to a VPC the stack creates"),
+    "existing-with-nat": (MINIMAL + "  ai-gateway:network:\n    natGatewayPerAz: true\n" + EXISTING,
+                          "error: ai-gateway:network.natGatewayPerAz: applies only to a VPC the stack creates"),
+    "certificate-of-another-region": (
+        "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    certificateArn: " + CERT.format(region="eu-west-1") + "\n",
+        "error: ai-gateway:edge.certificateArn: is a certificate in eu-west-1, but the stack deploys to us-east-1"),
+    "not-an-acm-certificate": (
+        "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    certificateArn: arn:aws:iam::123456789012:server-certificate/x\n",
+        "error: ai-gateway:edge.certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' is not an ACM certificate ARN"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line_naming_the_key(tmp_path, case):
+    text, expected = BAD_INPUTS[case]
+    root = _project_copy(tmp_path, {"Pulumi.bad.yaml": text})
+    code, err = _main_in(root, "bad")
+    assert code == 2
+    assert err.startswith(expected) and err.count("\n") == 1, err

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Optional
 
 from pydantic import Field, field_validator, model_validator
 
 from .errors import FieldProblem
-from .model import SettingsModel, check_retention
+from .model import IPv4Cidr, SettingsModel, check_retention
+
+ACM_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:certificate/[0-9a-f-]{36}$")
+"""An ACM certificate's ARN (the load balancer's region is checked against the stack's by the loader)."""
 
 
 class EdgeSettings(SettingsModel):
@@ -16,26 +20,34 @@ class EdgeSettings(SettingsModel):
 
     internal: bool = False
     """Internal (VPC-only) load balancer instead of internet-facing. Default false."""
-    ingress_cidrs: list[ipaddress.IPv4Network] = [ipaddress.IPv4Network("0.0.0.0/0")]
+    ingress_cidrs: list[IPv4Cidr] = [ipaddress.IPv4Network("0.0.0.0/0")]
     """Client CIDRs admitted on 443 (and 80 for the redirect). Default anywhere."""
     idle_timeout_seconds: Annotated[int, Field(ge=60, le=4000)] = 900
     """ALB idle timeout; long enough for streamed LLM responses. Default 900."""
     deregistration_delay_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
     """Time a draining task keeps serving in-flight streams. Default 300."""
     deletion_protection: Optional[bool] = None
-    """ALB deletion protection. Default: true in prod, false otherwise."""
+    """ALB deletion protection. Default: true in prod, false in dev and staging; required in prod."""
     access_logs: Optional[bool] = None
-    """ALB access logs to an encrypted S3 bucket. Default: true in prod, false otherwise."""
+    """ALB access logs to an S3 bucket. Default: true in staging and prod, false in dev; required in staging and prod."""
     access_log_expiration_days: Annotated[int, Field(ge=1, le=3650)] = 400
     """Days ALB access logs are kept in S3. Default 400."""
-    certificate_arn: Optional[Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+$")]] = None
-    """ACM certificate for the HTTPS listener. Either this or domainName + hostedZoneId."""
+    certificate_arn: Optional[str] = None
+    """ACM certificate (in the stack's region) for the HTTPS listener. Either this or domainName +
+    hostedZoneId."""
     domain_name: Optional[Annotated[str, Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]] = None
     """Custom domain for the gateway; with hostedZoneId a certificate and alias record are created."""
     hosted_zone_id: Optional[Annotated[str, Field(pattern=r"^Z[A-Z0-9]{4,32}$")]] = None
     """Route 53 hosted zone of domainName (for DNS validation and the alias record)."""
     allow_plain_http: bool = False
     """Dev only, and only without a certificate: forward plain HTTP on port 80. Default false."""
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _acm_certificate(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not ACM_CERTIFICATE_ARN.match(v):
+            raise ValueError(f"{v!r} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
+        return v
 
     @model_validator(mode="after")
     def _certificate_source(self) -> "EdgeSettings":
@@ -69,7 +81,7 @@ class WafSettings(SettingsModel):
     """WAFv2 web ACL on the load balancer."""
 
     enabled: Optional[bool] = None
-    """Attach a web ACL. Default: true in prod, false otherwise."""
+    """Attach a web ACL. Default: true in staging and prod, false in dev; required in staging and prod."""
     rate_limit_per_5_minutes: Annotated[int, Field(ge=10, le=2_000_000_000, alias="rateLimitPer5Minutes")] = 2000
     """Requests per client IP per 5 minutes before the rate rule blocks. Default 2000."""
     count_only_rules: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]] = list(WAF_BODY_RULES_DEFAULT)

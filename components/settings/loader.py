@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -54,8 +55,9 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[str] = frozenset()) -> LoadedSettings:
     """Validate a stack's config map (``{"ai-gateway:key": value, "aws:region": ...}``).
 
-    Keys of other namespaces than ``ai-gateway`` and ``aws:region`` belong to providers and are
-    not read here. Raises :class:`SettingsError` on the first problem.
+    Keys of the ``aws`` and ``pulumi`` namespaces belong to the provider and the engine and are not
+    read here (but for ``aws:region``); a key of any other namespace is an error (a misspelt
+    ``ai-gatway:`` would otherwise be ignored). Raises :class:`SettingsError` on the first problem.
     """
     region = config.get("aws:region")
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
@@ -65,6 +67,7 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
     api_keys: dict[str, str] = {}
     prefix = f"{NAMESPACE}:"
     for full_key, raw in config.items():
+        _check_namespace(full_key)
         if not full_key.startswith(prefix):
             continue
         key = full_key[len(prefix):]
@@ -78,7 +81,7 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
         if full_key in secret_keys:
             raise SettingsError(key, "is not a secret setting; set it without --secret")
         if key not in _TOP_LEVEL_KEYS:
-            raise SettingsError(key, "unknown setting")
+            raise SettingsError(key, f"unknown setting{_did_you_mean(key, _TOP_LEVEL_KEYS | set(SECRET_KEYS))}")
         data[key] = _parse_value(key, raw)
     # The model default for edge only exists so the bare class validates; a stack must state its TLS.
     data.setdefault("edge", {})
@@ -89,7 +92,32 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
     for provider in api_keys:
         if not getattr(settings.providers, provider).enabled:
             raise SettingsError(f"{provider}ApiKey", f"is set but providers.{provider} is not enabled")
+    _check_certificate_region(settings, region)
     return LoadedSettings(settings=settings, region=region, api_keys=api_keys)
+
+
+KNOWN_NAMESPACES = (NAMESPACE, "aws", "pulumi")
+"""Config namespaces a stack may use: this project's, the AWS provider's and Pulumi's own."""
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_namespace(full_key: str) -> None:
+    namespace = full_key.split(":", 1)[0]
+    if namespace not in KNOWN_NAMESPACES:
+        raise SettingsError(full_key, f"unknown config namespace {namespace!r}{_did_you_mean(namespace, KNOWN_NAMESPACES)};"
+                                      f" settings of this project are {NAMESPACE}:<key>")
+
+
+def _check_certificate_region(settings: StackSettings, region: str) -> None:
+    arn = settings.edge.certificate_arn
+    cert_region = arn.split(":")[3] if arn else region
+    if cert_region != region:
+        raise SettingsError("edge.certificateArn", f"is a certificate in {cert_region}, but the stack deploys to"
+                                                   f" {region}: a load balancer can only use an ACM certificate of its own region")
 
 
 def load_from_pulumi() -> LoadedSettings:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import ipaddress
+from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
 CLOUDWATCH_RETENTION_DAYS = (
@@ -14,19 +15,38 @@ CLOUDWATCH_RETENTION_DAYS = (
 
 
 def check_retention(days: Optional[int]) -> Optional[int]:
+    """A retention value CloudWatch Logs accepts (or None for the default)."""
     if days is not None and days not in CLOUDWATCH_RETENTION_DAYS:
         raise ValueError(f"{days} is not a CloudWatch retention value ({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})")
     return days
 
 
+def _ipv4_network(value: Any) -> Any:
+    # Strict models take no string for an IPv4Network; a CIDR is written as one, so parse it here.
+    if isinstance(value, str):
+        try:
+            return ipaddress.IPv4Network(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 network in CIDR notation (host bits unset)") from None
+    return value
+
+
+IPv4Cidr = Annotated[ipaddress.IPv4Network, BeforeValidator(_ipv4_network)]
+"""An IPv4 network written as a CIDR string (``10.0.0.0/16``); nothing else is converted."""
+
+
 class SettingsModel(BaseModel):
-    """Strict base: camelCase keys, unknown keys rejected, no silent coercion of strings to bools."""
+    """Strict base: camelCase keys, unknown keys rejected, no type coercion at all.
+
+    ``strict=True``: a string is never read as a boolean or a number (``enabled: 'off'`` is an
+    error, not ``false``), a number never as a string; JSON numbers may still fill float fields.
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",
         frozen=True,
-        strict=False,
+        strict=True,
         use_attribute_docstrings=True,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from .model import SettingsModel
+from .errors import FieldProblem
+from .model import IPv4Cidr, SettingsModel
 
 INTERFACE_ENDPOINT_SERVICES = (
     "ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts", "monitoring",
@@ -15,32 +16,74 @@ INTERFACE_ENDPOINT_SERVICES = (
 )
 
 
+DEFAULT_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts")
+"""Interface endpoints of a created VPC when ``interfaceEndpoints`` is unset."""
+_SUBNET_ID = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+_CREATED_VPC_ONLY = {"cidr": "cidr", "az_count": "azCount", "nat_gateway_per_az": "natGatewayPerAz"}
+
+
 class ExistingVpc(SettingsModel):
-    """Bring your own VPC: when set, the stack creates no network resources."""
+    """Bring your own VPC: the stack creates no VPC, subnets, NAT gateways, routes or flow logs.
+
+    The VPC must give the private subnets a way to ECR, CloudWatch Logs, Secrets Manager, STS,
+    Bedrock, Cognito (the JWKS) and the keyed providers' APIs on 443: a NAT route, or VPC endpoints
+    (the stack creates those listed in ``network.interfaceEndpoints`` in the private subnets; the
+    VPC needs DNS support and DNS hostnames on for their private DNS names).
+    """
 
     vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
-    """Id of the existing VPC."""
-    public_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
-    """Subnets for the load balancer (at least two, in different AZs)."""
-    private_subnet_ids: Annotated[list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)]
-    """Subnets for the gateway tasks; they need a route to the internet (NAT) or VPC endpoints."""
+    """Id of the existing VPC (``vpc-...``). Required."""
+    public_subnet_ids: Annotated[list[_SUBNET_ID], Field(min_length=2)]
+    """Subnets of the load balancer (``subnet-...``, at least two, in different AZs; private ones
+    for an ``edge.internal`` load balancer are taken from privateSubnetIds). Required."""
+    private_subnet_ids: Annotated[list[_SUBNET_ID], Field(min_length=2)]
+    """Subnets of the gateway tasks (``subnet-...``, at least two, in different AZs), with a route to
+    the internet (NAT) or VPC endpoints for every service the tasks call. Required."""
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "ExistingVpc":
+        for key, ids in (("publicSubnetIds", self.public_subnet_ids), ("privateSubnetIds", self.private_subnet_ids)):
+            if len(set(ids)) != len(ids):
+                raise FieldProblem(key, "lists a subnet twice")
+        both = sorted(set(self.public_subnet_ids) & set(self.private_subnet_ids))
+        if both:
+            raise FieldProblem("privateSubnetIds", f"{', '.join(both)} is also a public subnet; tasks and the"
+                                                   " load balancer need separate subnets")
+        return self
 
 
 class NetworkSettings(SettingsModel):
     """VPC, subnets, NAT, endpoints and flow logs."""
 
-    cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
-    """VPC CIDR (a /16 to /20). Default ``10.0.0.0/16``."""
+    cidr: IPv4Cidr = ipaddress.IPv4Network("10.0.0.0/16")
+    """VPC CIDR (a /16 to /20) of the created VPC. Default ``10.0.0.0/16``."""
     az_count: Annotated[int, Field(ge=2, le=3)] = 2
-    """Availability zones to spread subnets over (2 or 3). Default 2."""
+    """Availability zones the created VPC spreads subnets over (2 or 3). Default 2."""
     nat_gateway_per_az: Optional[bool] = None
-    """One NAT gateway per AZ (resilient) instead of one shared. Default: true in prod, false otherwise."""
-    interface_endpoints: list[Literal[INTERFACE_ENDPOINT_SERVICES]] = [  # type: ignore[valid-type]
-        "ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts",
-    ]
-    """Interface VPC endpoints to create (the S3 gateway endpoint is always created)."""
+    """One NAT gateway per AZ (resilient) instead of one shared. Default: true in prod, false in dev and staging."""
+    interface_endpoints: Optional[list[Literal[INTERFACE_ENDPOINT_SERVICES]]] = None  # type: ignore[valid-type]
+    """Interface VPC endpoints to create in the private subnets. Default: ecr.api, ecr.dkr, logs,
+    secretsmanager, bedrock-runtime and sts in a created VPC, none in an existing one (whose network
+    team usually runs its own). The S3 gateway endpoint is created with a created VPC only."""
     existing: Optional[ExistingVpc] = None
-    """Use an existing VPC instead of creating one. Default: create one."""
+    """Use an existing VPC instead of creating one (then cidr, azCount and natGatewayPerAz do not
+    apply and are refused). Default: create one."""
+
+    @property
+    def endpoint_services(self) -> tuple[str, ...]:
+        """The interface endpoints to create, with the mode's default applied."""
+        if self.interface_endpoints is not None:
+            return tuple(self.interface_endpoints)
+        return () if self.existing is not None else DEFAULT_INTERFACE_ENDPOINTS
+
+    @model_validator(mode="after")
+    def _existing_takes_no_vpc_settings(self) -> "NetworkSettings":
+        if self.existing is not None:
+            for field_name, key in _CREATED_VPC_ONLY.items():
+                if field_name in self.model_fields_set:
+                    raise FieldProblem(key, "applies only to a VPC the stack creates; with network.existing"
+                                            " the stack creates none, so remove it")
+        return self
 
     @field_validator("cidr")
     @classmethod
@@ -53,7 +96,7 @@ class NetworkSettings(SettingsModel):
 
     @field_validator("interface_endpoints")
     @classmethod
-    def _unique(cls, v: list[str]) -> list[str]:
-        if len(set(v)) != len(v):
+    def _unique(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        if v is not None and len(set(v)) != len(v):
             raise ValueError("lists a service twice")
         return v

@@ -24,7 +24,7 @@ class ObservabilitySettings(SettingsModel):
     """Logs, metrics, dashboard and alarms."""
 
     log_retention_days: Optional[int] = None
-    """Retention of every log group. Default: 365 in prod, 30 otherwise; prod requires at least 365."""
+    """Retention of every log group. Default and minimum: 30 days in dev, 90 in staging, 365 in prod."""
     metrics_namespace: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/#:-]{1,255}$")] = "AIGateway"
     """CloudWatch namespace of the gateway's token and cost metrics. Default AIGateway."""
     trace_sampling_ratio: Annotated[float, Field(ge=0, le=1)] = 0.1

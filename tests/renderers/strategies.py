@@ -26,10 +26,14 @@ ALIAS_TARGETS = ("us.anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4-
 
 
 def config_map(values: dict[str, Any], region: str = "us-east-1") -> dict[str, str]:
-    """A Pulumi-style config map from bare ``ai-gateway`` keys (structured values as JSON text)."""
+    """A Pulumi-style config map from bare ``ai-gateway`` keys (structured values as JSON text).
+
+    ``CERTIFICATE_ARN`` becomes the certificate of ``region`` (an ALB only takes its own region's).
+    """
     out = {"aws:region": region}
     for key, value in values.items():
-        out[f"ai-gateway:{key}"] = value if isinstance(value, str) else json.dumps(value)
+        text = value if isinstance(value, str) else json.dumps(value)
+        out[f"ai-gateway:{key}"] = text.replace(CERTIFICATE_ARN, CERTIFICATE_ARN.replace(":us-east-1:", f":{region}:"))
     return out
 
 
