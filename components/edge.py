@@ -204,6 +204,12 @@ class Edge(pulumi.ComponentResource):
         tcp_port_rule(f"{name}-service-https-out", direction="egress", security_group_id=service_sg.id,
                       port=443, cidr_ipv4="0.0.0.0/0", description="HTTPS to provider APIs and AWS services",
                       parent=self)
+        if network.endpoint_security_group_id is not None:
+            # The interface endpoints answer the gateway tasks and nothing else in the VPC.
+            tcp_port_rule(f"{name}-endpoints-from-service", direction="ingress",
+                          security_group_id=network.endpoint_security_group_id, port=443,
+                          referenced_security_group_id=service_sg.id,
+                          description="HTTPS from the gateway tasks", parent=self)
 
     # Access logs --------------------------------------------------------------------------------
     def _access_log_bucket(self, name: str, ctx: StackContext) -> tuple[aws.s3.Bucket, list[pulumi.Resource]]:

@@ -324,9 +324,11 @@ class GatewayService(pulumi.ComponentResource):
                 self,
                 # The target group must be attached to the ALB first; the roles must hold their
                 # policies and Pulumi-written key values must exist before the first task starts
-                # (the task definition names only the secret ARNs, which gives no such edge).
+                # (the task definition names only the secret ARNs, which gives no such edge); and
+                # the tasks' way out (NAT routes, VPC endpoints) must exist, or they start unable
+                # to pull images, read secrets or fetch the JWKS, which nothing else orders.
                 depends_on=[*listeners, capacity, execution_policy, task_policy_resource,
-                            *self.secret_versions.values()],
+                            *self.secret_versions.values(), *network.egress],
                 # Autoscaling owns the task count after creation.
                 ignore_changes=["desired_count"],
             ),

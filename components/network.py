@@ -14,9 +14,16 @@ Layout (created mode):
   VPC Flow Logs of this account can assume;
 - an S3 gateway endpoint on the private route tables (ECR layers come from S3) and interface
   endpoints for ``network.interfaceEndpoints`` in the private subnets, private DNS on, behind a
-  security group admitting 443 from the private subnets only.
+  security group that only the gateway tasks may reach on 443 (the rule is the Edge's, next to the
+  tasks' security group).
 
-Bring your own VPC (``network.existing``): nothing is created; the given ids pass through.
+Bring your own VPC (``network.existing``): no VPC, subnet, route, NAT or flow log is created; the
+given ids pass through, and only the interface endpoints named in ``network.interfaceEndpoints``
+(none by default) are created in the given private subnets.
+
+``egress`` lists what must exist before a task can reach the outside (the private default routes
+through NAT, the endpoints): the service depends on it, so no task starts before it can pull its
+image or fetch the JWKS.
 """
 
 from __future__ import annotations
@@ -27,14 +34,13 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from .base import child_opts, tcp_port_rule
+from .base import child_opts
 from .context import StackContext
 from .observability import Observability
 from .renderers.network_policies import FLOW_LOGS_SERVICE, flow_logs_permissions, flow_logs_trust_policy
-from .renderers.subnets import cidr_slug, plan_subnets
+from .renderers.subnets import plan_subnets
 from .settings import ExistingVpc
 
-HTTPS = 443
 
 
 class Network(pulumi.ComponentResource):
@@ -46,6 +52,8 @@ class Network(pulumi.ComponentResource):
     public_subnet_ids: list[pulumi.Output[str]]
     private_subnet_ids: list[pulumi.Output[str]]
     private_subnet_cidrs: list[str]
+    egress: list[pulumi.Resource]
+    """Routes and endpoints the tasks' way out depends on (empty for an existing VPC without endpoints)."""
 
     def __init__(self, name: str, ctx: StackContext, observability: Observability, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ai-gateway:network:Network", name, None, opts)
@@ -60,6 +68,7 @@ class Network(pulumi.ComponentResource):
         self.flow_log: Optional[aws.ec2.FlowLog] = None
         self.endpoint_security_group_id: Optional[pulumi.Output[str]] = None
         self.interface_endpoints: dict[str, aws.ec2.VpcEndpoint] = {}
+        self.egress = []
         self.managed = settings.existing is None
         """Whether this stack owns the VPC (False with ``network.existing``)."""
 
@@ -67,6 +76,7 @@ class Network(pulumi.ComponentResource):
             self._adopt(settings.existing)
         else:
             self._build(name, ctx, observability)
+        self._interface_endpoints(name, ctx)
 
         self.register_outputs({
             "vpcId": self.vpc_id,
@@ -188,21 +198,22 @@ class Network(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
             nat = self.nat_gateways[i if nat_count > 1 else 0]
-            aws.ec2.Route(
+            nat_route = aws.ec2.Route(
                 f"{name}-private-{letters[i]}-default",
                 route_table_id=rt.id,
                 destination_cidr_block="0.0.0.0/0",
                 nat_gateway_id=nat.id,
                 opts=child_opts(self),
             )
-            aws.ec2.RouteTableAssociation(
+            association = aws.ec2.RouteTableAssociation(
                 f"{name}-private-{letters[i]}-rta", route_table_id=rt.id, subnet_id=subnet.id, opts=child_opts(self)
             )
+            self.egress += [nat_route, association]
             private_rts.append(rt)
         self.private_route_table_ids = [rt.id for rt in private_rts]
 
         self._flow_logs(name, ctx, observability, vpc)
-        self._endpoints(name, ctx, vpc, private_rts)
+        self._gateway_endpoint(name, ctx, vpc, private_rts)
 
     def _flow_logs(self, name: str, ctx: StackContext, observability: Observability, vpc: aws.ec2.Vpc) -> None:
         group = observability.flow_log_group
@@ -236,9 +247,8 @@ class Network(pulumi.ComponentResource):
             opts=child_opts(self, depends_on=[policy]),
         )
 
-    def _endpoints(self, name: str, ctx: StackContext, vpc: aws.ec2.Vpc, private_rts: list[aws.ec2.RouteTable]) -> None:
-        settings = ctx.settings.network
-        aws.ec2.VpcEndpoint(
+    def _gateway_endpoint(self, name: str, ctx: StackContext, vpc: aws.ec2.Vpc, private_rts: list[aws.ec2.RouteTable]) -> None:
+        self.egress.append(aws.ec2.VpcEndpoint(
             f"{name}-endpoint-s3",
             vpc_id=vpc.id,
             service_name=f"com.amazonaws.{ctx.region}.s3",
@@ -246,29 +256,28 @@ class Network(pulumi.ComponentResource):
             route_table_ids=[rt.id for rt in private_rts],
             tags={"Name": ctx.naming.physical("s3")},
             opts=child_opts(self),
-        )
-        if not settings.interface_endpoints:
-            return
+        ))
 
+    def _interface_endpoints(self, name: str, ctx: StackContext) -> None:
+        services = ctx.settings.network.endpoint_services
+        if not services:
+            return
         # Security groups made by the provider lose AWS's default allow-all egress rule, and no
-        # egress rule is added: endpoints only answer (security groups are stateful).
+        # egress rule is added: endpoints only answer (security groups are stateful). The only
+        # ingress rule (443 from the gateway tasks' group) is made by the Edge, which owns that group.
         sg = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
             name_prefix=f"{ctx.naming.physical('vpc-endpoints')}-",  # replaceable: see edge.py
-            description="Interface VPC endpoints: HTTPS from the private subnets only",
-            vpc_id=vpc.id,
+            description="Interface VPC endpoints: HTTPS from the gateway tasks only",
+            vpc_id=self.vpc_id,
             tags={"Name": ctx.naming.physical("vpc-endpoints")},
             opts=child_opts(self),
         )
         self.endpoint_security_group_id = sg.id
-        for cidr in self.private_subnet_cidrs:
-            tcp_port_rule(f"{name}-endpoints-https-from-{cidr_slug(cidr)}", direction="ingress",
-                          security_group_id=sg.id, port=HTTPS, cidr_ipv4=cidr,
-                          description=f"HTTPS from private subnet {cidr}", parent=self)
-        for service in settings.interface_endpoints:
+        for service in services:
             self.interface_endpoints[service] = aws.ec2.VpcEndpoint(
                 f"{name}-endpoint-{service.replace('.', '-')}",
-                vpc_id=vpc.id,
+                vpc_id=self.vpc_id,
                 service_name=f"com.amazonaws.{ctx.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
@@ -277,6 +286,7 @@ class Network(pulumi.ComponentResource):
                 tags={"Name": ctx.naming.physical(service.replace(".", "-"))},
                 opts=child_opts(self),
             )
+        self.egress += list(self.interface_endpoints.values())
 
 
 def _zone(names: list[str], index: int, wanted: int) -> str:

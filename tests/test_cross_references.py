@@ -7,6 +7,7 @@ start when one is unset; the ADOT collector resolves ``${env:VAR}`` (and ``${VAR
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -77,3 +78,21 @@ def test_every_collector_variable_is_in_its_environment(containers):
     referenced = set(COLLECTOR_REF.findall(text))
     assert referenced <= set(env), referenced - set(env)
     assert "$" not in COLLECTOR_REF.sub("", text)
+
+
+def test_no_statement_grants_a_wildcard_only_action_on_specific_resources():
+    """Every identity document of both stacks: an action without resource-level permissions on a
+    named ARN grants nothing, so the code would lack what it seems to have (the flow-log role did)."""
+    from policy.rules.iam import WILDCARD_RESOURCE_ACTIONS
+
+    wildcard_only = {a.lower() for a in WILDCARD_RESOURCE_ACTIONS}
+    checked = 0
+    for stack in ("dev", "prod"):
+        for row in baseline(stack).of_type("aws:iam/rolePolicy:RolePolicy"):
+            for st in json.loads(row.inputs["policy"])["Statement"]:
+                actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
+                resources = [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]
+                checked += 1
+                if "*" not in resources:
+                    assert not [a for a in actions if a.lower() in wildcard_only], (stack, row.name, st)
+    assert checked > 10

@@ -19,6 +19,7 @@ PREVIEW_UNDECIDABLE = {
     "aws-ecs-task-image-digest", "aws-ecs-task-logging", "aws-ecs-task-no-plaintext-secrets",
     "aws-ecs-task-not-privileged", "aws-ecs-task-readonly-root-filesystem",
     "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
+    "aws-iam-policy-wildcard-only-action-scoped",
 }
 """Policies that read values only known after deploy (container JSON and IAM documents built from ARNs)."""
 

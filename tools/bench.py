@@ -1,40 +1,82 @@
-"""Time the heavy parts: program under mocks per stack (cold and warm), policy check, test suite.
+"""Time the heavy parts and the suite against the cost of importing the stack's pulumi_aws classes.
 
-``make bench`` prints the numbers quoted in closing notes. Timing lives here, never in tests.
+``make bench`` prints the numbers quoted in closing notes; timing lives here, never in tests.
+
+The yardstick is machine-independent enough to compare over time: the suite's wall time divided
+by the time a fresh interpreter takes to import exactly the pulumi_aws resource classes the dev
+and prod stacks use (the floor any test of the program pays once per process). The exit status
+is that of the slowest failing step, so a failing suite fails the benchmark too.
 """
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
-def _timed(label: str, fn) -> object:
+def _timed(label: str, fn: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     result = fn()
-    print(f"{label:<40} {time.perf_counter() - start:7.2f} s")
-    return result
+    elapsed = time.perf_counter() - start
+    print(f"{label:<48} {elapsed:7.2f} s", flush=True)
+    return result, elapsed
+
+
+def class_paths(types: set[str]) -> list[str]:
+    """``aws:ec2/vpc:Vpc`` -> ``ec2.Vpc`` (the pulumi_aws attribute path), for custom AWS types."""
+    paths = []
+    for token in sorted(types):
+        package, module, cls = token.split(":")
+        if package != "aws":
+            continue
+        module = module.split("/")[0]
+        paths.append(f"{'lambda_' if module == 'lambda' else module}.{cls}")
+    return paths
+
+
+def import_script(paths: list[str]) -> str:
+    """A one-liner that imports pulumi_aws and touches each class."""
+    attrs = ", ".join(f"aws.{p}" for p in paths)
+    return f"import pulumi_aws as aws; [{attrs}]"
 
 
 def main() -> int:
-    """Run each measurement once and print wall times."""
+    """Run each measurement and print wall times; returns non-zero when a step failed."""
     from tools.synth import policy_report, synthesize
 
+    failures = 0
+    types: set[str] = set()
     for stack in ("dev", "prod"):
-        inv = _timed(f"synth {stack} (program under mocks)", lambda: synthesize(stack))
-        print(f"{'':<40} {len(inv.resources)} registrations")
+        inv, _ = _timed(f"synth {stack} (program under mocks, in-process)", lambda: synthesize(stack))
+        print(f"{'':<48} {len(inv.resources)} registrations")
+        types |= {r.type for r in inv.resources}
         _timed(f"policy check {stack}", lambda: policy_report(inv, stack))
     _timed("synth prod, preview mode", lambda: synthesize("prod", preview=True))
-    _timed("make synth STACK=prod (new process)", lambda: subprocess.run(
-        [sys.executable, "-m", "tools.synth", "--stack", "prod", "--out", str(ROOT / "build")],
-        cwd=ROOT, capture_output=True, check=False))
-    _timed("pytest (whole suite, new process)", lambda: subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "auto"], cwd=ROOT, capture_output=True, check=False))
-    return 0
+    synth_run, _ = _timed("bin/synth --stack prod (new process)", lambda: subprocess.run(
+        ["bin/synth", "--stack", "prod", "--out", str(ROOT / "build")], cwd=ROOT, capture_output=True, check=False))
+    failures += synth_run.returncode != 0
+
+    script = import_script(class_paths(types))
+    imports = []
+    for i in range(3):
+        _, seconds = _timed(f"import the stacks' {len(class_paths(types))} pulumi_aws classes (run {i + 1})",
+                            lambda: subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True))
+        imports.append(seconds)
+    baseline = statistics.median(imports)
+
+    suite, suite_seconds = _timed("pytest -n auto (whole suite, new process)", lambda: subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "auto"], cwd=ROOT, capture_output=True, text=True, check=False))
+    print(suite.stdout.strip().splitlines()[-1] if suite.stdout.strip() else "(no pytest output)")
+    failures += suite.returncode != 0
+    print(f"{'suite / import baseline':<48} {suite_seconds / baseline:7.1f} x  (budget: under 15 x)")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

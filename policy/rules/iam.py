@@ -184,6 +184,39 @@ wildcard_resource_allowlist = resource_policy(
 )
 
 
+# --- aws-iam-policy-wildcard-only-action-scoped ----------------------------------------------
+
+def _check_wildcard_only_scoped(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    wildcard_only = {a.lower() for a in WILDCARD_RESOURCE_ACTIONS}
+
+    def check(statement: Any, where: str) -> None:
+        if not is_allow(statement) or get(statement, "NotResource") is not None:
+            return
+        resources = strings(statement, "Resource")
+        if not resources or "*" in resources:
+            return
+        scoped = [a for a in strings(statement, "Action") if a.lower() in wildcard_only]
+        if scoped:
+            report(f"{where} grants {', '.join(scoped)} on {', '.join(resources)}, but the action has no "
+                   "resource-level permissions: the grant has no effect; give it a statement of its own "
+                   "with Resource '*'.", None)
+
+    _each_statement(args, check)
+
+
+wildcard_only_action_scoped = resource_policy(
+    name="aws-iam-policy-wildcard-only-action-scoped",
+    description="An action without resource-level permissions is not granted on specific resources "
+                "(where it silently grants nothing).",
+    severity=Severity.LOW,
+    remediation="Move the action to its own statement with Resource '*' (it must be on the "
+                "wildcard allow-list), or drop it if nothing calls it.",
+    types=IDENTITY_POLICY_TYPES,
+    validate=_check_wildcard_only_scoped,
+    tags=["iam", "correctness"],
+)
+
+
 # --- aws-iam-role-trust-restricted ------------------------------------------------------------
 
 def _check_trust(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -312,5 +345,5 @@ no_public_principal = resource_policy(
 )
 
 
-POLICIES = [no_wildcard_action, wildcard_resource_allowlist, role_trust_restricted,
+POLICIES = [no_wildcard_action, wildcard_resource_allowlist, wildcard_only_action_scoped, role_trust_restricted,
             no_broad_managed_policy, no_static_credentials, no_public_principal]

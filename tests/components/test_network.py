@@ -114,10 +114,11 @@ def test_flow_logs_capture_all_traffic_into_the_encrypted_group():
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
-    (st,) = json.loads(policy.inputs["policy"])["Statement"]
+    st, lookup = json.loads(policy.inputs["policy"])["Statement"]
     group_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{group.inputs['name']}"
     assert st["Resource"] == [group_arn, f"{group_arn}:*"]
-    assert sorted(st["Action"]) == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"])
+    assert sorted(st["Action"]) == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+    assert (lookup["Action"], lookup["Resource"]) == ("logs:DescribeLogGroups", "*")
 
 
 def test_default_security_group_is_managed_with_no_rules():
@@ -149,16 +150,48 @@ def test_endpoints_follow_settings(stack):
         assert e.property_dependencies["securityGroupIds"] == [sg.urn]
 
 
-def test_endpoint_security_group_admits_https_from_private_subnets_only():
+def _endpoint_ingress(inv, sg):
+    return [r for r in inv.of_type(INGRESS) if r.property_dependencies["securityGroupId"] == [sg.urn]]
+
+
+def test_endpoint_security_group_admits_https_from_the_gateway_tasks_only():
     inv = baseline("prod")
     sg = inv.one(SG, "endpoints-sg")
     assert "ingress" not in sg.inputs and "egress" not in sg.inputs  # rules are separate resources
-    rules = [r for r in inv.of_type(INGRESS) if r.property_dependencies["securityGroupId"] == [sg.urn]]
-    private_cidrs = [s.inputs["cidrBlock"] for s in _subnets(inv, "private")]
-    assert sorted(r.inputs["cidrIpv4"] for r in rules) == sorted(private_cidrs)
-    for r in rules:
-        assert (r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"]) == ("tcp", 443, 443)
+    [rule] = _endpoint_ingress(inv, sg)
+    assert rule.property_dependencies["referencedSecurityGroupId"] == [inv.one(SG, "service-sg").urn]
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
+    assert "cidrIpv4" not in rule.inputs
     assert not [r for r in inv.of_type(EGRESS) if r.property_dependencies["securityGroupId"] == [sg.urn]]
+
+
+def test_existing_vpc_gets_the_interface_endpoints_it_asks_for_in_its_private_subnets():
+    inv = run_stack("dev", {"network": {"existing": EXISTING, "interfaceEndpoints": ["logs", "sts"]}})
+    endpoints = inv.of_type(ENDPOINT)
+    assert sorted(e.inputs["serviceName"] for e in endpoints) == ["com.amazonaws.us-east-1.logs",
+                                                                   "com.amazonaws.us-east-1.sts"]
+    for endpoint in endpoints:
+        assert endpoint.inputs["vpcId"] == EXISTING["vpcId"]
+        assert endpoint.inputs["subnetIds"] == EXISTING["privateSubnetIds"]
+        assert endpoint.inputs["privateDnsEnabled"] is True
+    sg = inv.one(SG, "endpoints-sg")
+    assert sg.inputs["vpcId"] == EXISTING["vpcId"]
+    [rule] = _endpoint_ingress(inv, sg)
+    assert rule.property_dependencies["referencedSecurityGroupId"] == [inv.one(SG, "service-sg").urn]
+    service = inv.one("aws:ecs/service:Service")
+    assert {e.urn for e in endpoints} <= set(service.dependencies)
+
+
+def test_the_service_waits_for_the_tasks_way_out():
+    for stack in ("dev", "prod"):
+        inv = baseline(stack)
+        service = set(inv.one("aws:ecs/service:Service").dependencies)
+        private_routes = [r for r in inv.of_type("aws:ec2/route:Route") if "private" in r.name]
+        assert private_routes and {r.urn for r in private_routes} <= service
+        assert {e.urn for e in inv.of_type(ENDPOINT)} <= service
+        associations = [r for r in inv.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
+                        if "private" in r.name]
+        assert {r.urn for r in associations} <= service
 
 
 def test_no_interface_endpoints_means_no_endpoint_security_group():

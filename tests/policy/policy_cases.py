@@ -315,6 +315,13 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
             (lambda i: i.set("ci-role", "inlinePolicies.0.policy", doc({"Effect": "Allow", "Action": "s3:GetObject",
                                                                          "Resource": "*"})), "ci-role"),
         ]),
+        ("aws-iam-policy-wildcard-only-action-scoped", [
+            (lambda i: _statements(i, "task-policy", lambda st: st[0].__setitem__(
+                "Action", ["bedrock:InvokeModel", "bedrock:ListFoundationModels"])), "task-policy"),
+            (lambda i: i.set("ci-role", "inlinePolicies.0.policy", doc({
+                "Effect": "Allow", "Action": "logs:DescribeLogGroups",
+                "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/x"})), "ci-role"),
+        ]),
         ("aws-iam-role-trust-restricted", [
             (lambda i: _statements(i, "task-role", lambda st: (st[0].__setitem__("Principal", "*"),
                                                                st[0].pop("Condition")), "assumeRolePolicy"),

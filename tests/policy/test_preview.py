@@ -14,7 +14,8 @@ TASK_POLICIES = {
     "aws-ecs-task-readonly-root-filesystem", "aws-ecs-task-not-privileged", "aws-ecs-task-no-plaintext-secrets",
     "aws-ecs-task-image-digest", "aws-ecs-task-logging",
 }
-IAM_DOCUMENT_POLICIES = {"aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist"}
+IAM_DOCUMENT_POLICIES = {"aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
+                         "aws-iam-policy-wildcard-only-action-scoped"}
 # Input keys whose values are other resources' outputs inside a computed property.
 COMPUTED_LEAVES = {"targetGroupArn", "issuer", "jwksEndpoint", "bucket", "kmsKey", "kmsKeyArn"}
 
@@ -87,7 +88,7 @@ def test_unknown_in_one_container_does_not_hide_another() -> None:
 def test_unknown_identity_policy_cannot_be_decided() -> None:
     inv = compliant_stack()
     inv.set("task-policy", "policy", UNKNOWN)
-    for policy in ("aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist"):
+    for policy in sorted(IAM_DOCUMENT_POLICIES):
         assert run(inv, policy) == [{"policy": policy, "enforcement": "advisory", "urn": inv.urn("task-policy"),
                                      "message": "cannot decide during preview: policy is unknown"}]
 

@@ -17,13 +17,14 @@ def test_trust_is_vpc_flow_logs_of_this_account_and_region_only():
     }
 
 
-def test_permissions_are_the_four_log_actions_on_the_one_group():
-    (st,) = flow_logs_permissions(GROUP)["Statement"]
-    assert st["Effect"] == "Allow"
-    assert sorted(st["Action"]) == sorted(FLOW_LOGS_ACTIONS)
-    assert set(FLOW_LOGS_ACTIONS) == {"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"}
-    assert st["Resource"] == [GROUP, f"{GROUP}:*"]
-    assert "*" not in st["Resource"]
+def test_permissions_write_the_one_group_and_look_groups_up_on_star():
+    write, lookup = flow_logs_permissions(GROUP)["Statement"]
+    assert write["Effect"] == lookup["Effect"] == "Allow"
+    assert sorted(write["Action"]) == sorted(FLOW_LOGS_ACTIONS)
+    assert set(FLOW_LOGS_ACTIONS) == {"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}
+    assert write["Resource"] == [GROUP, f"{GROUP}:*"]
+    # DescribeLogGroups supports no resource-level permission: on the group ARN it granted nothing.
+    assert (lookup["Action"], lookup["Resource"]) == ("logs:DescribeLogGroups", "*")
 
 
 def test_stream_form_of_the_group_arn_is_normalised():
