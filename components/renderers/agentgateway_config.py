@@ -23,7 +23,13 @@ What the rendered config does:
   the task needs a path to ``cognito-idp``), local rate limits (one bucket per route and task),
   model aliases, prompt caching and Bedrock Guardrails (request and response; ``streaming:
   Enabled`` because agentgateway's default skips response guards on streamed responses);
-- OTLP/gRPC tracing to the collector sidecar, and access-log fields (see :data:`LOG_FIELDS`).
+- OTLP/gRPC tracing to the collector sidecar, and access-log fields (see :data:`LOG_FIELDS`);
+- ``frontendPolicies.http.http1IdleTimeout`` longer than the ALB's idle timeout (by
+  :data:`KEEPALIVE_MARGIN_SECONDS`): a target must not close a kept-alive connection the load
+  balancer may still reuse, or clients see intermittent 502s (AWS's ALB guidance);
+- ``/v1/messages/count_tokens`` on its own route when Bedrock serves a model Bedrock's CountTokens
+  cannot count (cross-region inference profiles; docs/adr/0010): the count goes to Anthropic when
+  it is enabled, else agentgateway estimates it locally (:func:`count_tokens_backend`).
 
 Two rules the schema does not enforce:
 
@@ -65,6 +71,12 @@ ROUTE_NAMESPACE = "default"
 RETRY_STATUS_CODES = (429, 500, 502, 503, 504)
 UNHEALTHY_EXPRESSION = "response.code >= 500 || response.code == 429"
 RATE_LIMIT_WINDOW = "60s"
+KEEPALIVE_MARGIN_SECONDS = 60
+"""How much longer than the ALB's idle timeout the gateway keeps an idle HTTP/1 connection open."""
+COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
+COUNT_TOKENS_ROUTE = "count-tokens"
+TOKEN_ESTIMATOR = "token-estimate"
+"""Name of the provider that answers count_tokens with agentgateway's local estimate (no upstream call)."""
 
 # Path suffix -> API format. Suffix matching, longest first, so "/v1/messages/count_tokens"
 # is not taken for "/v1/messages".
@@ -204,9 +216,11 @@ def render_agentgateway_config(settings: StackSettings, ctx: GatewayRenderContex
     routes = [_fallback_route(settings, ctx)]
     if settings.routing.provider_routes:
         routes += [_pinned_route(settings, ctx, p) for p in settings.providers.enabled()]
+    routes += _count_tokens_routes(settings, ctx)
     return {
         "config": _runtime_config(settings),
         "frontendPolicies": {
+            "http": {"http1IdleTimeout": f"{http1_idle_timeout_seconds(settings)}s"},
             "accessLog": {"add": access_log_fields(ctx)},
             "tracing": {
                 "host": COLLECTOR_OTLP_GRPC,
@@ -219,6 +233,33 @@ def render_agentgateway_config(settings: StackSettings, ctx: GatewayRenderContex
             "listeners": [{"name": "main", "protocol": "HTTP", "routes": routes}],
         }],
     }
+
+
+def http1_idle_timeout_seconds(settings: StackSettings) -> int:
+    """Idle HTTP/1 keep-alive of the gateway: the ALB's idle timeout plus a margin."""
+    return settings.edge.idle_timeout_seconds + KEEPALIVE_MARGIN_SECONDS
+
+
+def bedrock_counts_tokens(model: str) -> bool:
+    """Whether Bedrock's CountTokens can count for the pinned Bedrock model.
+
+    agentgateway v1.4.1 offers count_tokens on Bedrock only for ``anthropic.claude`` models and
+    passes the model id unchanged; AWS documents that CountTokens does not support Claude models
+    served only through cross-region inference, and an inference-profile id (``us.anthropic...``)
+    or application profile ARN is not a foundation model. So only a plain foundation-model id counts.
+    """
+    return model.startswith("anthropic.claude")
+
+
+def count_tokens_backend(settings: StackSettings) -> Optional[str]:
+    """Who answers count_tokens for requests Bedrock would get but cannot count; None when no reroute.
+
+    ``anthropic`` (an exact count, free of charge) when it is enabled, else :data:`TOKEN_ESTIMATOR`.
+    """
+    bedrock = settings.providers.bedrock
+    if not bedrock.enabled or bedrock_counts_tokens(bedrock.model):
+        return None
+    return "anthropic" if settings.providers.anthropic.enabled else TOKEN_ESTIMATOR
 
 
 def access_log_fields(ctx: GatewayRenderContext) -> dict[str, str]:
@@ -278,6 +319,28 @@ def _pinned_route(settings: StackSettings, ctx: GatewayRenderContext, provider: 
         "policies": policies,
         "backends": [{"ai": _provider(settings, ctx, provider, evict=False)}],
     }
+
+
+def _count_tokens_routes(settings: StackSettings, ctx: GatewayRenderContext) -> list[dict[str, Any]]:
+    """Exact-path routes (exact beats prefix in agentgateway's route selection) for count_tokens."""
+    backend = count_tokens_backend(settings)
+    if backend is None:
+        return []
+    if backend == TOKEN_ESTIMATOR:
+        # A provider without a native count_tokens API: agentgateway counts locally with its
+        # tokenizer and answers {"input_tokens": N} without calling the provider.
+        target: dict[str, Any] = {"name": TOKEN_ESTIMATOR, "provider": {"openAI": {}}}
+    else:
+        target = _provider(settings, ctx, backend, evict=False)
+    paths = [COUNT_TOKENS_PATH]
+    if settings.routing.provider_routes:
+        paths.append(f"/bedrock{COUNT_TOKENS_PATH}")
+    return [{
+        "name": COUNT_TOKENS_ROUTE,
+        "matches": [{"path": {"exact": path}} for path in paths],
+        "policies": _route_policies(settings, ctx),
+        "backends": [{"ai": target}],
+    }]
 
 
 def _route_policies(settings: StackSettings, ctx: GatewayRenderContext) -> dict[str, Any]:

@@ -7,7 +7,8 @@ caller in the task actually invokes, on the resources this stack owns:
   repository, create streams and put events in the gateway and collector log groups (awslogs
   driver), read this stack's provider-key secrets and decrypt them through Secrets Manager only.
 - **task role** (the running containers): agentgateway calls Bedrock (``InvokeModel*`` on the
-  configured models and inference profiles, ``ApplyGuardrail`` on the configured guardrail);
+  configured models and inference profiles, ``CountTokens`` on the pinned model when Bedrock is
+  the one counting, ``ApplyGuardrail`` on the configured guardrail);
   the ADOT collector calls what its exporters call, derived from the rendered collector config
   (:func:`collector_statements`), nothing else.
 
@@ -28,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from components.renderers.agentgateway_config import bedrock_counts_tokens
 from components.settings import BEDROCK_GEO_PREFIXES, StackSettings
 
 from .policy_documents import Document, account_root, assume_role_policy, document, statement
@@ -37,6 +39,8 @@ ECS_TASKS = "ecs-tasks.amazonaws.com"
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 BEDROCK_INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+BEDROCK_COUNT_ACTIONS = ("bedrock:CountTokens",)
+"""What agentgateway calls for ``/v1/messages/count_tokens`` on a Bedrock Claude model (docs/adr/0010)."""
 
 KEY_ADMIN_ACTIONS = (
     "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:Delete*", "kms:Describe*", "kms:Disable*", "kms:Enable*",
@@ -236,6 +240,12 @@ def bedrock_statements(
             list(grants.through_profiles),
             condition={"StringEquals": {"bedrock:InferenceProfileArn": sorted(grants.profiles)}},
         ))
+    pinned = settings.providers.bedrock.model
+    if settings.providers.bedrock.enabled and bedrock_counts_tokens(pinned):
+        # count_tokens goes to Bedrock only for a foundation-model id (else it is rerouted), and
+        # the provider is pinned, so the pinned model is the only one ever counted.
+        counted = bedrock_grants([pinned], partition=partition, region=bedrock_region, account_id=account_id)
+        statements.append(statement("CountTokensOfThePinnedModel", list(BEDROCK_COUNT_ACTIONS), list(counted.direct)))
     if settings.guardrails.enabled:
         # The created guardrail's id (guardrail_id), or the existing one from settings.
         identifier = guardrail_id if settings.guardrails.managed else settings.guardrails.identifier

@@ -12,13 +12,19 @@ from jsonschema.exceptions import best_match
 
 from components.renderers.agentgateway_config import (
     AI_ROUTE_TYPES,
+    COUNT_TOKENS_PATH,
+    COUNT_TOKENS_ROUTE,
     FALLBACK_ROUTE,
+    TOKEN_ESTIMATOR,
     LOG_FIELDS,
     RETRY_STATUS_CODES,
     GatewayRenderContext,
     access_log_fields,
+    COUNT_TOKENS_ROUTE,
     api_key_env_var,
+    bedrock_counts_tokens,
     bedrock_region,
+    count_tokens_backend,
     guardrail_region,
     referenced_env_vars,
     render_agentgateway_config,
@@ -93,9 +99,13 @@ def assert_invariants(loaded: LoadedSettings, ctx: GatewayRenderContext, config:
 
     enabled = settings.providers.enabled()
     routes = routes_of(config)
-    assert [r["name"] for r in routes] == [FALLBACK_ROUTE] + (enabled if settings.routing.provider_routes else [])
+    counting = [COUNT_TOKENS_ROUTE] if count_tokens_backend(settings) else []
+    assert [r["name"] for r in routes] == [FALLBACK_ROUTE] + (enabled if settings.routing.provider_routes else []) + counting
+    idle = config["frontendPolicies"]["http"]["http1IdleTimeout"]
+    assert int(idle.removesuffix("s")) > settings.edge.idle_timeout_seconds  # outlives the ALB's keep-alive
     rendered_names = {p["name"] for r in routes for p in providers_in(r)}
-    rendered_types = {t for r in routes for p in providers_in(r) for t in p["provider"]}
+    # The local token estimator is typed openAI but calls nobody: it is no "rendered" provider.
+    rendered_types = {t for r in routes for p in providers_in(r) if p["name"] != TOKEN_ESTIMATOR for t in p["provider"]}
     for disabled in set(PROVIDER_NAMES) - set(enabled):
         assert disabled not in rendered_names
         assert PROVIDER_TYPE_KEYS[disabled] not in rendered_types
@@ -121,7 +131,8 @@ def test_routes_mirror_the_routing_settings(inputs):
     loaded, ctx = inputs
     settings = loaded.settings
     config, _ = render(loaded, ctx)
-    fallback, *pinned = routes_of(config)
+    fallback, *others = routes_of(config)
+    pinned = [r for r in others if r["name"] != COUNT_TOKENS_ROUTE]
 
     groups = fallback["backends"][0]["ai"]["groups"]
     assert [[p["name"] for p in g["providers"]] for g in groups] == settings.routing.fallback_groups
@@ -196,7 +207,7 @@ def test_default_dev_stack(agentgateway_validator, cel_schema):
         "logging": {"level": "info", "format": "json"},
     }
     assert config["binds"][0]["port"] == 8787
-    assert [r["name"] for r in routes_of(config)] == ["llm", "bedrock", "anthropic"]
+    assert [r["name"] for r in routes_of(config)] == ["llm", "bedrock", "anthropic", "count-tokens"]
     bedrock, anthropic = providers_in(routes_of(config)[0])
     assert bedrock["provider"] == {"bedrock": {"region": "us-east-1", "model": "us.anthropic.claude-sonnet-4-20250514-v1:0"}}
     assert bedrock["policies"]["backendAuth"] == {"aws": {}}
@@ -227,7 +238,7 @@ def test_every_provider_with_every_feature(agentgateway_validator, cel_schema):
     assert_invariants(loaded, ctx, config, text, agentgateway_validator, cel_schema)
 
     routes = {r["name"]: r for r in routes_of(config)}
-    assert list(routes) == ["llm", "bedrock", "anthropic", "openai", "azure", "google"]
+    assert list(routes) == ["llm", "bedrock", "anthropic", "openai", "azure", "google", "count-tokens"]
     assert providers_in(routes["bedrock"])[0]["provider"]["bedrock"]["region"] == "us-west-2"
     assert providers_in(routes["google"])[0]["provider"] == {"gemini": {}}
     assert providers_in(routes["azure"])[0] == {
@@ -260,7 +271,7 @@ def test_single_bedrock_provider_needs_no_secrets(agentgateway_validator, cel_sc
     assert_invariants(loaded, ctx, config, text, agentgateway_validator, cel_schema)
     assert "$" not in text
     assert referenced_env_vars(text) == set()
-    assert [r["name"] for r in routes_of(config)] == ["llm"]
+    assert [r["name"] for r in routes_of(config)] == ["llm", "count-tokens"]  # estimated locally (no Anthropic)
 
 
 def test_stack_files_render(agentgateway_validator, cel_schema):
@@ -359,3 +370,59 @@ def test_jwt_routes_also_require_the_invoke_scope():
     without_jwt = render_agentgateway_config(settings, GatewayRenderContext(
         region="us-east-1", provider_key_env={"anthropic": "ANTHROPIC_API_KEY"}))
     assert all("authorization" not in r["policies"] for r in without_jwt["binds"][0]["listeners"][0]["routes"])
+
+
+# --- count_tokens (docs/adr/0010) --------------------------------------------------------------------
+
+
+def _count_route(config: dict[str, Any]) -> dict[str, Any] | None:
+    return next((r for r in routes_of(config) if r["name"] == COUNT_TOKENS_ROUTE), None)
+
+
+def test_bedrock_counts_only_for_a_foundation_model_id():
+    assert bedrock_counts_tokens("anthropic.claude-sonnet-4-20250514-v1:0")
+    assert not bedrock_counts_tokens("us.anthropic.claude-sonnet-4-20250514-v1:0")
+    assert not bedrock_counts_tokens("amazon.nova-pro-v1:0")
+    assert not bedrock_counts_tokens("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123")
+
+
+def test_count_tokens_of_an_inference_profile_goes_to_anthropic(agentgateway_validator):
+    loaded = load(dev_plain_http())  # Bedrock pinned to us.anthropic..., Anthropic enabled
+    config, _ = render(loaded)
+    route = _count_route(config)
+    assert route["matches"] == [{"path": {"exact": COUNT_TOKENS_PATH}}, {"path": {"exact": "/bedrock" + COUNT_TOKENS_PATH}}]
+    (provider,) = providers_in(route)
+    assert provider["name"] == "anthropic" and provider["policies"]["backendAuth"] == {"key": "${ANTHROPIC_API_KEY}"}
+    assert route["policies"]["ai"]["routes"][COUNT_TOKENS_PATH] == "anthropicTokenCount"
+    assert_schema_valid(agentgateway_validator, config)
+
+
+def test_count_tokens_is_estimated_locally_without_anthropic(agentgateway_validator):
+    loaded = load({**dev_plain_http(), "providers": {"anthropic": {"enabled": False}},
+                   "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False}})
+    config, text = render(loaded)
+    route = _count_route(config)
+    assert route["matches"] == [{"path": {"exact": COUNT_TOKENS_PATH}}]
+    assert route["backends"] == [{"ai": {"name": TOKEN_ESTIMATOR, "provider": {"openAI": {}}}}]
+    assert "${" not in text  # the estimator calls nobody and needs no key
+    assert_schema_valid(agentgateway_validator, config)
+
+
+def test_a_bedrock_foundation_model_counts_itself():
+    loaded = load({**dev_plain_http(), "providers": {"bedrock": {"model": "anthropic.claude-sonnet-4-20250514-v1:0"}}})
+    assert count_tokens_backend(loaded.settings) is None
+    assert _count_route(render(loaded)[0]) is None
+
+
+def test_count_route_keeps_the_gateways_auth(agentgateway_validator):
+    loaded = load({"edge": {"certificateArn": CERTIFICATE_ARN}})
+    config, _ = render(loaded)
+    policies = _count_route(config)["policies"]
+    assert policies["jwtAuth"]["mode"] == "strict" and policies["authorization"]["rules"]
+
+
+def test_http1_idle_timeout_outlives_the_load_balancers():
+    for idle in (60, 900, 4000):
+        loaded = load({**dev_plain_http(), "edge": {"allowPlainHttp": True, "idleTimeoutSeconds": idle}})
+        config, _ = render(loaded)
+        assert config["frontendPolicies"]["http"] == {"http1IdleTimeout": f"{idle + 60}s"}

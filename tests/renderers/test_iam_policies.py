@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings as hsettings
 
 from components.renderers import iam_policies as iam
-from components.renderers.agentgateway_config import bedrock_region, guardrail_region
+from components.renderers.agentgateway_config import bedrock_region, count_tokens_backend, guardrail_region
 from components.renderers.collector_config import CollectorRenderContext, render_collector_config
 from tests.renderers.strategies import dev_plain_http, load, stack_values
 
@@ -194,6 +194,19 @@ def test_guardrail_given_by_arn_is_granted_as_is_and_only_when_enabled():
         off, partition="aws", bedrock_region=REGION, guardrail_region=None, account_id=ACCT)})
 
 
+def test_count_tokens_is_granted_on_the_pinned_foundation_model_only_when_bedrock_counts():
+    model = "anthropic.claude-sonnet-4-20250514-v1:0"
+    s = settings_of(providers={"bedrock": {"model": model, "allowedModels": [PROFILE]}})
+    statements = by_sid({"Statement": iam.bedrock_statements(
+        s, partition="aws", bedrock_region=REGION, guardrail_region=None, account_id=ACCT)})
+    assert statements["CountTokensOfThePinnedModel"] == {
+        "Sid": "CountTokensOfThePinnedModel", "Effect": "Allow", "Action": "bedrock:CountTokens",
+        "Resource": [f"arn:aws:bedrock:{REGION}::foundation-model/{model}"]}
+    profile = settings_of(providers={"bedrock": {"model": PROFILE}})  # rerouted: Bedrock never counts
+    assert "CountTokensOfThePinnedModel" not in by_sid({"Statement": iam.bedrock_statements(
+        profile, partition="aws", bedrock_region=REGION, guardrail_region=None, account_id=ACCT)})
+
+
 def test_no_bedrock_statements_when_bedrock_is_off():
     s = settings_of(providers={"bedrock": {"enabled": False}, "anthropic": {"enabled": True}},
                     routing={"fallbackGroups": [["anthropic"]]})
@@ -261,6 +274,9 @@ def test_task_role_never_uses_wildcard_actions_and_wildcard_resources_only_for_x
     sids = {st["Sid"] for st in doc["Statement"]}
     assert ("ApplyConfiguredGuardrail" in sids) is s.guardrails.enabled
     assert ("InvokeConfiguredModels" in sids) is s.providers.bedrock.enabled
+    # CountTokens exactly when agentgateway sends count_tokens to Bedrock (not rerouted).
+    counts = s.providers.bedrock.enabled and count_tokens_backend(s) is None
+    assert ("CountTokensOfThePinnedModel" in sids) is counts
 
 
 def test_apply_guardrail_targets_the_created_guardrail_in_the_bedrock_region():
