@@ -12,9 +12,11 @@ Two containers:
   ``health_check`` extension. The gateway starts after it (``dependsOn`` START) so the first
   spans and scrapes are not lost, and ECS stops the gateway first on shutdown.
 
-The ADOT image sets no ``USER`` (it runs as root inside its own read-only filesystem, with every
-Linux capability dropped); running it as a numeric non-root user is plausible but unverified on
-Fargate, so it is not set here.
+The ADOT v0.47.0 image runs as its own non-root user: its Dockerfile (``cmd/awscollector/Dockerfile``
+at the tag) creates ``aoc`` with uid 4317 and ends in ``USER aoc``. The task definition states that
+uid explicitly, so the non-root promise is visible to review and policy rather than inherited. With
+``RUN_IN_CONTAINER=True`` (set by the image) and a config from the environment, the collector
+writes nothing to disk, so its root filesystem is read-only and it gets no writable volume.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ GATEWAY = "gateway"
 COLLECTOR = "collector"
 READINESS_PORT = int(READINESS_ADDR.rsplit(":", 1)[1])
 GATEWAY_TMP_VOLUME = "gateway-tmp"
-COLLECTOR_TMP_VOLUME = "collector-tmp"
-VOLUMES = (GATEWAY_TMP_VOLUME, COLLECTOR_TMP_VOLUME)
+VOLUMES = (GATEWAY_TMP_VOLUME,)
 GATEWAY_USER = "65532:65532"
 """``nonroot`` of the Chainguard ``glibc-dynamic`` base the agentgateway image is built on."""
+COLLECTOR_USER = "4317:4317"
+"""``aoc``, the user the ADOT collector image creates and runs as (uid and gid 4317)."""
 NOFILE_LIMIT = 65536
 """Open files per gateway process: two sockets per proxied stream, plus upstream pools."""
 COLLECTOR_CONFIG_ENV = "AOT_CONFIG_CONTENT"
@@ -96,8 +99,8 @@ def container_definitions(settings: StackSettings, ctx: TaskRenderContext) -> li
             {"name": COLLECTOR_CONFIG_ENV, "value": ctx.collector_config_yaml},
             {"name": "AWS_REGION", "value": ctx.region},
         ],
+        "user": COLLECTOR_USER,
         "readonlyRootFilesystem": True,
-        "mountPoints": [{"sourceVolume": COLLECTOR_TMP_VOLUME, "containerPath": "/tmp", "readOnly": False}],
         "linuxParameters": {"capabilities": {"drop": ["ALL"]}},
         "healthCheck": {"command": ["CMD", "/healthcheck"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 15},
         "logConfiguration": _awslogs(ctx.collector_log_group, ctx.region, COLLECTOR),

@@ -84,7 +84,7 @@ def test_task_definition_shape(stack, cpu, memory):
     assert (i["cpu"], i["memory"]) == (str(cpu), str(memory))
     assert i["networkMode"] == "awsvpc" and i["requiresCompatibilities"] == ["FARGATE"]
     assert i["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
-    assert i["volumes"] == [{"name": "gateway-tmp"}, {"name": "collector-tmp"}]
+    assert i["volumes"] == [{"name": "gateway-tmp"}]
     assert task.property_dependencies["executionRoleArn"] == [inv.one(ROLE, "execution-role").urn]
     assert task.property_dependencies["taskRoleArn"] == [inv.one(ROLE, "task-role").urn]
     c = containers(inv)
@@ -128,7 +128,8 @@ def test_collector_container():
     assert c["essential"] is False
     assert (c["cpu"], c["memory"]) == (256, 256)
     assert c["readonlyRootFilesystem"] is True
-    assert c["mountPoints"] == [{"sourceVolume": "collector-tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert c["user"] == "4317:4317"  # the image's own `aoc` user, stated explicitly
+    assert "mountPoints" not in c  # it writes nothing to disk
     env = {e["name"]: e["value"] for e in c["environment"]}
     assert set(env) == {"AOT_CONFIG_CONTENT", "AWS_REGION"} and env["AWS_REGION"] == "us-east-1"
     assert "awsemf:" in env["AOT_CONFIG_CONTENT"] and log_group_name(inv, "metrics") in env["AOT_CONFIG_CONTENT"]
