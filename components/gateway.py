@@ -10,6 +10,7 @@ from .context import StackContext
 from .edge import Edge
 from .gateway_service import GatewayService
 from .guardrails import Guardrail
+from .image_scanning import ImageScanning
 from .monitoring import Monitoring
 from .network import Network
 from .naming import Naming
@@ -51,6 +52,7 @@ class AiGateway(pulumi.ComponentResource):
             guardrail=self.guardrail,
         )
         self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, self.service, opts=child)
+        self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
 
         self.outputs: dict[str, pulumi.Input[object]] = {
             "environment": settings.environment,
@@ -61,5 +63,6 @@ class AiGateway(pulumi.ComponentResource):
             **self.service.outputs,
             **self.monitoring.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
+            **(self.image_scanning.outputs if self.image_scanning else {}),
         }
         self.register_outputs(self.outputs)

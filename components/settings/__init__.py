@@ -10,7 +10,8 @@ offline synth prints it and exits 2.
 
 Modules, one concern each: ``errors`` (the one-line error), ``model`` (the strict base class),
 ``images`` (digest pins), ``network``, ``edge`` (ALB, TLS, WAF), ``auth``, ``service``,
-``providers``, ``llm`` (routing, caching, guardrails, rate limits), ``observability``, ``stack``
+``providers``, ``llm`` (routing, caching, guardrails, rate limits), ``observability``,
+``inspector`` (account-wide image scanning), ``environments`` (what dev, staging and prod decide), ``stack``
 (the whole tree and its cross-checks), ``loader`` (config -> settings), ``reference`` (the README
 table).
 """
@@ -19,6 +20,7 @@ from .auth import AuthSettings, TeamClient, TeamScope
 from .edge import WAF_BODY_RULES_DEFAULT, EdgeSettings, WafSettings
 from .errors import NAMESPACE, SettingsError
 from .images import AGENTGATEWAY_IMAGE, AGENTGATEWAY_VERSION, COLLECTOR_IMAGE, COLLECTOR_VERSION, DIGEST_PINNED_IMAGE
+from .inspector import InspectorSettings
 from .llm import PII_ENTITIES, GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .loader import REGION_PATTERN, LoadedSettings, load_from_pulumi, parse_settings
 from .model import CLOUDWATCH_RETENTION_DAYS
@@ -38,7 +40,7 @@ __all__ = [
     "DIGEST_PINNED_IMAGE", "FARGATE_MEMORY_BY_CPU", "INTERFACE_ENDPOINT_SERVICES", "KEYED_PROVIDERS", "NAMESPACE",
     "PII_ENTITIES", "PROVIDER_NAMES", "REGION_PATTERN", "SECRET_KEYS", "WAF_BODY_RULES_DEFAULT",
     "AlarmSettings", "AnthropicSettings", "AuthSettings", "AzureSettings", "BedrockSettings", "EdgeSettings",
-    "ExistingVpc", "GuardrailsSettings", "KeyedProviderSettings", "LoadedSettings", "NetworkSettings",
+    "ExistingVpc", "GuardrailsSettings", "InspectorSettings", "KeyedProviderSettings", "LoadedSettings", "NetworkSettings",
     "ObservabilitySettings", "PromptCachingSettings", "ProviderName", "ProvidersSettings", "RateLimitSettings",
     "RoutingSettings", "ServiceSettings", "SettingsError", "StackSettings", "TeamClient", "TeamScope", "WafSettings",
     "load_from_pulumi", "parse_settings", "settings_reference",

@@ -10,6 +10,7 @@ from .auth import AuthSettings
 from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
+from .inspector import InspectorSettings
 from .llm import GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .model import SettingsModel
 from .network import NetworkSettings
@@ -48,6 +49,8 @@ class StackSettings(SettingsModel):
     """Rate limiting."""
     observability: ObservabilitySettings = ObservabilitySettings()
     """Logs, dashboard and alarms."""
+    inspector: InspectorSettings = InspectorSettings()
+    """Amazon Inspector enhanced ECR scanning (account-wide; off unless this stack manages it)."""
 
     @property
     def is_prod(self) -> bool:
@@ -130,6 +133,12 @@ class StackSettings(SettingsModel):
         """Effective log retention."""
         v = self.observability.log_retention_days
         return self.profile.default_log_retention_days if v is None else v
+
+    @property
+    def inspector_scan_frequency(self) -> str:
+        """Effective enhanced-scanning frequency (when ``inspector.manage``)."""
+        default = "CONTINUOUS_SCAN" if self.is_prod else "SCAN_ON_PUSH"
+        return self.inspector.scan_frequency or default
 
     @property
     def waf_log_retention_days(self) -> int:
