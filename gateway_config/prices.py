@@ -8,10 +8,11 @@ record of facts; the model catalog is what agentgateway v1.4.1 reads::
 
 Rates are USD per 1,000,000 tokens as decimal *strings* (``"3"``, ``"0.075"``): at least 0, at
 most 6 fractional digits, fields ``input``, ``output``, ``cacheRead``, ``cacheWrite``,
-``reasoning``, ``inputAudio``, ``outputAudio``. agentgateway rejects unknown fields, bills a
-token kind with no rate at 0 (reasoning falls back to output, audio to input/output), and applies
-the highest tier whose ``contextOver`` is below the request's context tokens, overlaid on the base
-rates. It looks a model up by the model the provider answered with, then by the requested one; for
+``reasoning``, ``inputAudio``, ``outputAudio``. agentgateway rejects unknown fields; reasoning
+falls back to the output rate and audio to the input/output rates; a missing cache rate is not
+billed as such (depending on the provider's cache-token convention, those tokens may be counted
+as input). It applies the highest tier whose ``contextOver`` is below the request's context
+tokens (input plus cache tokens), overlaid on the base rates. It looks a model up by the model the provider answered with, then by the requested one; for
 Bedrock that is the id sent to Bedrock (an inference profile id such as
 ``us.anthropic.claude-sonnet-4-20250514-v1:0`` is a different key from the base model id).
 
