@@ -21,6 +21,7 @@ import yaml
 
 from components.settings import SettingsError, parse_settings
 
+from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
 from .stack_config import StackFileError, load_stack_config
 
@@ -88,6 +89,7 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]]) -> str:
     lines.append("outputs:")
     for key, value in sorted(inventory.outputs.items()):
         lines.append(f"  {key} = {json.dumps(value)}")
+    lines.append(cost_summary_line(inventory.to_json()))
     if report is None:
         lines.append("policy: pack not present")
     else:
