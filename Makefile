@@ -20,6 +20,11 @@ synth: $(STAMP)
 policy-check: synth
 	$(PY) -m policy.check build/$(STACK)/inventory.json
 
+# What the stack costs a month (docs/cost.md); traffic flags via COST_FLAGS="--requests-per-month 5000000".
+.PHONY: cost
+cost: synth
+	$(PY) -m tools.cost --stack $(STACK) $(COST_FLAGS)
+
 test: $(STAMP)
 	$(PY) -m pytest -n auto
 
