@@ -82,13 +82,13 @@ def estimate(doc: Mapping[str, Any], assumptions: Optional[Assumptions] = None,
     for res in sorted(inv.cloud_resources(), key=lambda r: (inv.component_of(r), r.name, r.type)):
         pricer = catalog.pricer_for(res.type)
         low = pricer(res, contexts[0]) if pricer else []
-        if not low:
+        if pricer is None or not low:
             reason = catalog.FREE.get(res.type, "no charge as configured")
             entry = free.setdefault(res.type, FreeType(res.type, 0, reason))
             entry.count += 1
             entry.names.append(res.name)
             continue
-        high = pricer(res, contexts[1])  # type: ignore[misc]
+        high = pricer(res, contexts[1])
         if [c.item for c in low] != [c.item for c in high]:
             raise RuntimeError(f"{res.type} pricer returned different items at minimum and maximum capacity")
         result.lines += [_line(inv, res, a, b, prices) for a, b in zip(low, high)]
