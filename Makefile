@@ -5,10 +5,10 @@ PYTHON ?= python3
 STACK ?= dev
 PY := .venv/bin/python
 # Passed to recipes through the environment and quoted there, never pasted into a command line.
-export STACK PYTHON
+export STACK PYTHON COST_FLAGS
 export PYTHON_EXPLICIT := $(if $(filter environment command line,$(origin PYTHON)),1,0)
 
-.PHONY: synth test venv bench clean policy-check
+.PHONY: synth test venv bench clean policy-check cost
 
 venv:
 	@tools/venv.sh
@@ -18,6 +18,10 @@ synth:
 
 policy-check: synth
 	@$(PY) -m policy.check "build/$${STACK##*/}/inventory.json"
+
+# What the stack costs a month (docs/cost.md); traffic flags via COST_FLAGS="--requests-per-month 5000000".
+cost: synth
+	@$(PY) -m tools.cost --stack "$${STACK##*/}" $$COST_FLAGS
 
 test: venv
 	$(PY) -m pytest -n auto

@@ -107,7 +107,8 @@ def test_aws_jobs_use_oidc_roles() -> None:
 
 
 def test_write_permissions_only_where_needed() -> None:
-    allowed = {("preview.yml", "preview"): {"id-token", "pull-requests"}, ("deploy.yml", "dev"): {"id-token"},
+    allowed = {("preview.yml", "preview"): {"id-token", "pull-requests"}, ("preview.yml", "cost"): {"pull-requests"},
+               ("deploy.yml", "dev"): {"id-token"},
                ("deploy.yml", "staging"): {"id-token"}, ("deploy.yml", "prod"): {"id-token"},
                ("deploy-stacks.yml", "up"): {"id-token"},
                ("bump-agentgateway.yml", "bump"): {"contents", "pull-requests"}}
@@ -148,6 +149,22 @@ def test_preview_comments_on_the_pr_with_the_policy_pack_per_stack() -> None:
     assert pulumi["policyPackConfigs"] == "${{ steps.synth.outputs.policy-config }}"
     assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
     assert _pulumi_step(job)["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+
+
+def test_preview_comments_the_cost_and_its_change_against_the_base() -> None:
+    job = load("preview.yml")["jobs"]["cost"]
+    assert job["needs"] == ["test", "stacks"]
+    assert job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    base = next(s for s in steps(job) if s.get("with", {}).get("path") == ".base")
+    assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    run = "\n".join(str(s.get("run", "")) for s in steps(job))
+    assert "python -m tools.cost --stack" in run and "--inventory \".base/build/$stack/inventory.json\"" in run
+    assert 'tools.cost.compare --head build --base .base/build "${stacks[@]}"' in run  # every stack file
+    assert "needs.stacks.outputs.all" in str(steps(job))
+    post = next(s for s in steps(job) if "gh pr comment" in str(s.get("run", "")))
+    assert post["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert "<!-- ai-gateway-cost -->" in post["run"] and "--method PATCH" in post["run"]  # one comment, updated
 
 
 def test_deploy_goes_dev_then_staging_then_prod_each_in_its_environment() -> None:

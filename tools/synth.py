@@ -28,6 +28,7 @@ import yaml
 from components.settings import SettingsError, parse_settings
 from components.settings.environments import policy_config_path
 
+from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
 from .stack_config import StackFileError, load_stack_config
 from .stack_names import StackNameError, parse_stack_name
@@ -105,6 +106,7 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment:
     lines.append("outputs:")
     for key, value in sorted(inventory.outputs.items()):
         lines.append(f"  {key} = {json.dumps(value)}")
+    lines.append(cost_summary_line(inventory.to_json()))
     if report is None:
         lines.append("policy: pack not present")
     else:

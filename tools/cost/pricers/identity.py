@@ -1,0 +1,54 @@
+"""Cognito: machine-to-machine app clients, the user pool's feature plan, federated sign-in."""
+
+from __future__ import annotations
+
+from ..context import PricingContext
+from ..inventory import Resource
+from ..model import Charge
+from ..traffic import HOURS_PER_MONTH
+
+MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 1440}
+DEFAULT_TIER = "ESSENTIALS"
+"""Feature plan of a user pool created without ``userPoolTier``."""
+
+
+def _token_minutes(res: Resource) -> float:
+    validity = res.inputs.get("accessTokenValidity")
+    if not validity:
+        return 60.0  # Cognito's default access-token lifetime
+    unit = str(res.get("tokenValidityUnits", "accessToken", default="hours"))
+    return float(validity) * MINUTES_PER_UNIT.get(unit, 60)
+
+
+def user_pool_client(res: Resource, ctx: PricingContext) -> list[Charge]:
+    """A client allowed ``client_credentials`` is an M2M client: a monthly fee and token requests."""
+    if "client_credentials" not in (res.inputs.get("allowedOauthFlows") or []):
+        return []
+    minutes = _token_minutes(res)
+    callers = ctx.assumptions.token_callers_per_client
+    requests = HOURS_PER_MONTH * 60 / minutes * callers
+    return [
+        Charge("M2M app client", 1, "cognito.m2m_client_month", "fixed", "client_credentials allowed"),
+        Charge("token requests", requests, "cognito.m2m_token_request", "variable",
+               f"{callers} caller(s) x one token per {minutes:g} min"),
+    ]
+
+
+def user_pool(res: Resource, ctx: PricingContext) -> list[Charge]:
+    """Monthly active users at the pool's feature plan (M2M clients are priced on the clients)."""
+    tier = str(res.inputs.get("userPoolTier") or DEFAULT_TIER).upper()
+    return [Charge(f"monthly active users ({tier.lower()} plan)", ctx.assumptions.user_pool_mau,
+                   f"cognito.mau.{tier}", "variable", "user sign-ins (assumption)")]
+
+
+def identity_provider(res: Resource, ctx: PricingContext) -> list[Charge]:
+    """Users signing in through a SAML or OIDC provider."""
+    return [Charge("federated monthly active users", ctx.assumptions.federated_mau, "cognito.federated_mau",
+                   "variable", "federated sign-ins (assumption)")]
+
+
+PRICERS = {
+    "aws:cognito/userPoolClient:UserPoolClient": user_pool_client,
+    "aws:cognito/userPool:UserPool": user_pool,
+    "aws:cognito/identityProvider:IdentityProvider": identity_provider,
+}
