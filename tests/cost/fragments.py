@@ -18,14 +18,16 @@ EXISTING_VPC = {
 }
 ALL_ON = {
     "guardrails": {"enabled": True},
-    "edge": {"accessLogs": True, "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000"},
+    "edge": {"accessLogs": True, "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"},
     "network": {"cidr": "10.20.0.0/16", "interfaceEndpoints": [
         "ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts", "monitoring", "xray", "kms"]},
     "providers": {"openai": {"enabled": True}, "google": {"enabled": True},
                   "azure": {"enabled": True, "resourceName": "acme", "model": "gpt-4o"}},
     "anthropicApiKey": "sk-ant-test",
+    "inspector": {"manage": True},
 }
-"""Every toggle that adds resources: guardrail, access logs, all endpoints, keyed providers, a key."""
+"""Every toggle that adds resources: guardrail, access logs, all endpoints, keyed providers, a key,
+account-wide image scanning."""
 ALL_OFF = {
     "network": {"existing": EXISTING_VPC},
     "waf": {"enabled": False},

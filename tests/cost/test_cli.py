@@ -50,7 +50,7 @@ def test_missing_inventory_and_unpriced_types_exit_2(tmp_path, capsys):
 
 def test_synth_summary_shows_the_monthly_total():
     inventory = baseline("dev")
-    text = synth.summary(inventory, None)
+    text = synth.summary(inventory, None, "dev")
     assert "cost: $" in text and "/month at minimum capacity" in text
     odd = with_resources(doc("dev"), resource("aws:rds/instance:Instance", "db", {}))
     assert summary_line(odd).startswith("cost: not available (no price for aws:rds/instance:Instance")

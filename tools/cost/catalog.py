@@ -28,6 +28,7 @@ FREE: dict[str, str] = {
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "security group rules are free",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules are free",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": "free",
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": "free; the scans are priced on the Inspector enabler",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "free",
     "aws:ecs/taskDefinition:TaskDefinition": "free; its size prices the ECS service that runs it",
     "aws:iam/role:Role": "IAM is free",
