@@ -87,7 +87,7 @@ def test_invalid_config_is_rejected(config: dict, message: str) -> None:
 
 def test_config_files_are_valid_json_objects_naming_real_policies() -> None:
     files = sorted(CONFIG_DIR.glob("*.json"))
-    assert [f.name for f in files] == ["dev.json", "prod.json"]
+    assert [f.name for f in files] == ["bootstrap.json", "dev.json", "prod.json"]
     for path in files:
         assert isinstance(json.loads(path.read_text()), dict)
         resolve_config(load_config(path.stem))  # raises on unknown ids or bad properties
