@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
+BOOTSTRAP_STACK ?= example
 STAMP := $(VENV)/.installed
 
-.PHONY: synth test venv bench clean policy-check
+.PHONY: synth test venv bench clean policy-check bootstrap-synth
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +17,10 @@ venv: $(STAMP)
 
 synth: $(STAMP)
 	$(PY) -m tools.synth --stack $(STACK)
+
+# The bootstrap project (bootstrap/): build/bootstrap-<stack>/, checked with policy/config/bootstrap.json.
+bootstrap-synth: $(STAMP)
+	$(PY) -m tools.synth --project bootstrap --stack $(BOOTSTRAP_STACK)
 
 policy-check: synth
 	$(PY) -m policy.check build/$(STACK)/inventory.json
