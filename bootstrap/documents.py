@@ -274,3 +274,14 @@ def actions_by_service(documents: Sequence[Mapping[str, Any]]) -> dict[str, list
                 service, _, name = action.partition(":")
                 grouped.setdefault(service, set()).add(name)
     return {service: sorted(names) for service, names in sorted(grouped.items())}
+
+
+def unscoped_actions(types: Iterable[str]) -> list[str]:
+    """Actions the CI roles get on ``Resource: "*"`` (those without resource-level permissions):
+    what ``policy/config/bootstrap.json`` must allow the pack's wildcard-resource rule."""
+    scope = Scope(Naming("project", "stack"), "us-east-1")
+    found: set[str] = set()
+    for st in table_statements(table_grants(types), [scope], "aws", SAMPLE_ACCOUNT, "S"):
+        if st["Resource"] == "*":
+            found |= {st["Action"]} if isinstance(st["Action"], str) else set(st["Action"])
+    return sorted(found)
