@@ -3,18 +3,23 @@
 # interpreter, 3.11 to 3.13). Scripts that need synth's own exit status (0/1/2) call bin/synth.
 PYTHON ?= python3
 STACK ?= dev
+BOOTSTRAP_STACK ?= example
 PY := .venv/bin/python
 # Passed to recipes through the environment and quoted there, never pasted into a command line.
-export STACK PYTHON COST_FLAGS
+export STACK BOOTSTRAP_STACK PYTHON COST_FLAGS
 export PYTHON_EXPLICIT := $(if $(filter environment command line,$(origin PYTHON)),1,0)
 
-.PHONY: synth test venv bench clean policy-check cost
+.PHONY: synth test venv bench clean policy-check cost bootstrap-synth
 
 venv:
 	@tools/venv.sh
 
 synth:
 	@bin/synth --stack "$$STACK"
+
+# The bootstrap project (bootstrap/): build/bootstrap-<stack>/, checked with policy/config/bootstrap.json.
+bootstrap-synth:
+	@bin/synth --project bootstrap --stack "$$BOOTSTRAP_STACK"
 
 policy-check: synth
 	@$(PY) -m policy.check "build/$${STACK##*/}/inventory.json"

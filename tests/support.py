@@ -61,3 +61,15 @@ def container_definitions(inv: Inventory) -> list[dict[str, Any]]:
     """The gateway task definition's containers, parsed."""
     task = inv.one("aws:ecs/taskDefinition:TaskDefinition")
     return json.loads(task.inputs["containerDefinitions"])
+
+
+@lru_cache(maxsize=None)
+def everything_on(stack: str) -> Inventory:
+    """The stack file's inventory with every toggle that adds resources on (cached; read-only).
+
+    One definition of "every toggle" (``tools.stack_types.EVERYTHING_ON``) for every test that needs
+    the widest inventory: the deploy-permission table, the price table.
+    """
+    from tools.stack_types import everything_on as build
+
+    return build(stack)

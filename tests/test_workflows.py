@@ -194,6 +194,18 @@ def test_deploy_goes_dev_then_staging_then_prod_each_in_its_environment() -> Non
     assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
 
 
+def test_pulumi_steps_select_the_backend_from_one_variable() -> None:
+    """PULUMI_BACKEND_URL (the bootstrap's backendUrl) switches every Pulumi step from Pulumi Cloud
+    to the S3 backend, whose organization is always `organization`."""
+    for name in ("preview.yml", "deploy.yml"):
+        for job_name, job in load(name)["jobs"].items():
+            for step in steps(job):
+                if uses(step) == "pulumi/actions":
+                    assert step["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}", f"{name}:{job_name}"
+                    assert step["with"]["stack-name"].startswith(
+                        "${{ vars.PULUMI_BACKEND_URL && 'organization' || vars.PULUMI_ORG }}/"), f"{name}:{job_name}"
+
+
 def test_bump_workflow_verifies_the_digest_before_opening_a_pr() -> None:
     workflow = load("bump-agentgateway.yml")
     assert {"schedule", "workflow_dispatch"} <= set(triggers(workflow))
@@ -216,7 +228,8 @@ ACTION_INPUTS = {
     "aws-actions/configure-aws-credentials": {"role-to-assume", "role-session-name", "aws-region",
                                               "role-duration-seconds", "mask-aws-account-id"},
     "pulumi/actions": {"command", "stack-name", "pulumi-version", "comment-on-pr", "github-token", "policyPacks",
-                       "policyPackConfigs", "diff", "suppress-outputs", "work-dir", "refresh", "edit-pr-comment"},
+                       "policyPackConfigs", "diff", "suppress-outputs", "work-dir", "refresh", "edit-pr-comment",
+                       "cloud-url"},
     "peter-evans/create-pull-request": {"branch", "delete-branch", "commit-message", "title", "labels", "body",
                                         "token", "base", "sign-commits", "add-paths"},
 }

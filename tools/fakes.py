@@ -189,6 +189,17 @@ def _guardrail(name, physical, inputs, region, acct, rid):
     return {"id": guardrail_id, "guardrailId": guardrail_id, "guardrailArn": arn, "version": "DRAFT"}
 
 
+def _oidc_provider(name, physical, inputs, region, acct, rid):
+    host = str(inputs.get("url", "https://oidc.example.com")).removeprefix("https://")
+    arn = f"arn:aws:iam::{acct}:oidc-provider/{host}"
+    return {"id": arn, "arn": arn}
+
+
+def _iam_policy(name, physical, inputs, region, acct, rid):
+    arn = f"arn:aws:iam::{acct}:policy/{physical}"
+    return {"id": arn, "arn": arn}
+
+
 def _guardrail_version(name, physical, inputs, region, acct, rid):
     return {"version": "1"}
 
@@ -205,6 +216,8 @@ _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "aws:kms/key:Key": _kms_key,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:iam/role:Role": _role,
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _oidc_provider,
+    "aws:iam/policy:Policy": _iam_policy,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:ecr/repository:Repository": _ecr,
     "aws:s3/bucket:Bucket": _bucket,

@@ -2,9 +2,14 @@
 
 ``bin/synth --stack prod`` (``make synth STACK=prod``) writes ``build/<stack>/``:
 ``inventory.json``, the rendered ``agentgateway.yaml`` and ``collector.yaml`` (taken from the
-task definition, i.e. exactly what would be deployed), ``policy-report.json`` and ``synth.json``
+task definition, i.e. exactly what would be deployed), ``iam-policies.json`` (every IAM document
+the stack deploys, with its actions by service), ``policy-report.json`` and ``synth.json``
 (environment, policy config, result); and prints a summary. Everything is rendered under mocks:
 ids, ARNs and the account number are fakes, the same in every stack.
+
+``--project bootstrap`` does the same for the Pulumi project in that directory (its own
+``Pulumi.yaml`` and stack files), writing ``build/<project dir>-<stack>/`` and checking it with
+``policy/config/<project dir>.json``.
 
 Exit status: 0 ok, 1 mandatory policy violations, 2 invalid stack name, stack file or settings
 (one line on stderr). The stack's previous ``build/<stack>/`` is removed first, so a failed run
@@ -30,6 +35,7 @@ from components.settings.environments import policy_config_path
 
 from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
+from .iam_report import iam_policies
 from .stack_config import StackFileError, load_stack_config
 from .stack_names import StackNameError, parse_stack_name
 
@@ -47,11 +53,13 @@ def project_name(root: Optional[Path] = None) -> str:
 def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False) -> Inventory:
     """Validate the stack's settings and run the real entry point under mocks.
 
-    Raises ``StackFileError`` or ``SettingsError`` for bad input.
+    Raises ``StackFileError`` or ``SettingsError`` for bad input (another project's program
+    reports its settings errors itself, as ``pulumi.RunError``).
     """
     root = root or ROOT
     cfg = load_stack_config(root, stack)
-    parse_settings(cfg.values, cfg.secret_keys)  # fail fast, with the one-line message
+    if root == ROOT:
+        parse_settings(cfg.values, cfg.secret_keys)  # fail fast, with the one-line message
     entry = str(root / "__main__.py")
     return run_program(
         lambda: runpy.run_path(entry, run_name="__main__"),
@@ -87,20 +95,27 @@ def labelled(file_name: str, text: str) -> str:
     return text
 
 
-def policy_report(inventory: Inventory, environment: str) -> Optional[dict[str, Any]]:
-    """Run the policy pack offline on the inventory at the environment's levels (None without the pack)."""
+def policy_report(inventory: Inventory, config_name: str) -> Optional[dict[str, Any]]:
+    """Run the policy pack offline on the inventory with ``policy/config/<config_name>.json`` (an
+    environment class, or another project's name); None when the pack is not present."""
     try:
         from policy import check
     except ImportError:
         return None
-    violations = check.evaluate(inventory.to_json(), check.load_config(environment))
+    violations = check.evaluate(inventory.to_json(), check.load_config(config_name))
     return {"violations": violations}
 
 
-def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: str) -> str:
-    """A short human summary: resources by type, outputs, policy config and result."""
-    lines = [f"stack {inventory.project}/{inventory.stack} (environment {environment}):"
-             f" {len(inventory.resources)} registrations"]
+def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: Optional[str],
+            policy_config: Optional[str] = None) -> str:
+    """A short human summary: resources by type, outputs, cost, policy config and result.
+
+    ``environment`` is the gateway stack's class (None for another project); ``policy_config`` the
+    config file applied (default: the class's).
+    """
+    policy_config = policy_config or policy_config_path(str(environment))
+    kind = f"environment {environment}" if environment else f"policy config {policy_config}"
+    lines = [f"stack {inventory.project}/{inventory.stack} ({kind}): {len(inventory.resources)} registrations"]
     for type_, count in sorted(Counter(r.type for r in inventory.resources).items()):
         lines.append(f"  {count:3d}  {type_}")
     lines.append("outputs:")
@@ -111,7 +126,7 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment:
         lines.append("policy: pack not present")
     else:
         levels = Counter(v["enforcement"] for v in report["violations"])
-        lines.append(f"policy ({policy_config_path(environment)}): {levels.get('mandatory', 0)} mandatory,"
+        lines.append(f"policy ({policy_config}): {levels.get('mandatory', 0)} mandatory,"
                      f" {levels.get('advisory', 0)} advisory")
         for v in report["violations"]:
             lines.append(f"  [{v['enforcement']}] {v['policy']}: {v['urn'].rsplit('::', 1)[-1]}: {v['message']}")
@@ -122,44 +137,49 @@ def main(argv: Optional[list[str]] = None) -> int:
     """CLI entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="bin/synth", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="dev", help="stack name: stack, org/stack or org/project/stack")
+    parser.add_argument("--project", default=".", help="directory of the Pulumi project (default: the gateway)")
     parser.add_argument("--out", default=str(ROOT / "build"))
     parser.add_argument("--preview", action="store_true", help="mock a preview: computed values unknown")
     args = parser.parse_args(argv)
+    project_dir = (ROOT / args.project).resolve()
+    other = project_dir != ROOT.resolve()
     try:
-        stack = parse_stack_name(args.stack, project=project_name()).stack
+        stack = parse_stack_name(args.stack, project=project_name(project_dir)).stack
     except StackNameError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out) / stack
+    out = Path(args.out) / (f"{project_dir.name}-{stack}" if other else stack)
     shutil.rmtree(out, ignore_errors=True)  # never leave a previous run's files to be mistaken for this one's
     try:
-        inventory = synthesize(stack, preview=args.preview)
+        inventory = synthesize(stack, root=project_dir if other else None, preview=args.preview)
     except (StackFileError, SettingsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except pulumi.RunError as err:  # a settings problem only the program can see (e.g. a derived name)
         print(f"error: {err}", file=sys.stderr)
         return 2
-    environment = str(inventory.outputs["environment"])
+    environment = None if other else str(inventory.outputs["environment"])
+    config_name = project_dir.name if other else str(environment)
+    policy_config = f"policy/config/{config_name}.json"
     out.mkdir(parents=True, exist_ok=True)
     (out / "inventory.json").write_text(json.dumps(inventory.to_json(), indent=2, sort_keys=False) + "\n")
     for file_name, text in rendered_configs(inventory).items():
         (out / file_name).write_text(labelled(file_name, text))
-    report = policy_report(inventory, environment)
+    (out / "iam-policies.json").write_text(json.dumps(iam_policies(inventory), indent=2) + "\n")
+    report = policy_report(inventory, config_name)
     if report is not None:
         (out / "policy-report.json").write_text(json.dumps(report, indent=2) + "\n")
     mandatory = bool(report and any(v["enforcement"] == "mandatory" for v in report["violations"]))
     (out / "synth.json").write_text(json.dumps({
         "stack": stack,
         "environment": environment,
-        "policyConfig": policy_config_path(environment),
+        "policyConfig": policy_config,
         "mandatoryViolations": mandatory,
         "note": OFFLINE_NOTE,
     }, indent=2) + "\n")
-    print(summary(inventory, report, environment))
+    print(summary(inventory, report, environment, policy_config))
     print(f"wrote {out}")
     return 1 if mandatory else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from . import alb, cognito, ecs, iam, network, serverless, storage, waf
+from . import alb, cognito, ecs, federation, iam, network, serverless, storage, waf
 
 PACK_NAME = "ai-gateway-security"
 PACK_ENFORCEMENT = EnforcementLevel.MANDATORY
@@ -24,6 +24,7 @@ ALL_POLICIES: list[Policy] = [
     *storage.POLICIES,
     *cognito.POLICIES,
     *iam.POLICIES,
+    *federation.POLICIES,
     *serverless.POLICIES,
 ]
 

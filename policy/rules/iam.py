@@ -19,7 +19,6 @@ from .documents import (
     is_allow,
     is_public_principal,
     is_wildcard_action,
-    principals,
     statements,
     strings,
 )
@@ -89,7 +88,6 @@ BROAD_MANAGED_POLICY = re.compile(
     r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?"
     r"(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)$"
 )
-GITHUB_OIDC = "token.actions.githubusercontent.com"
 
 
 def identity_documents(args: ResourceValidationArgs) -> Iterator[tuple[str, Any]]:
@@ -228,21 +226,18 @@ def _check_trust(args: ResourceValidationArgs, report: ReportViolation) -> None:
                 continue
             if is_public_principal(get(statement, "Principal")) and not has_condition(statement):
                 report(f"Trust statement {index} lets any AWS principal assume the role.", None)
-            federated = principals(statement, "Federated")
-            if any(GITHUB_OIDC in f for f in federated) and not has_condition(statement, f"{GITHUB_OIDC}:sub"):
-                report(f"Trust statement {index} trusts GitHub OIDC without a "
-                       f"{GITHUB_OIDC}:sub condition: any repository's workflow could assume it.", None)
+            # Federated principals (GitHub OIDC, SAML) are held to their token conditions by
+            # aws-iam-role-federated-trust-conditioned (federation.py).
     pending.settle()
 
 
 role_trust_restricted = resource_policy(
     name="aws-iam-role-trust-restricted",
-    description="Role trust policies name their principals (no '*' without conditions; GitHub "
-                "OIDC trust restricted by repository).",
+    description="Role trust policies name their principals (no '*' without conditions).",
     severity=Severity.CRITICAL,
     remediation="Trust a service principal (ecs-tasks.amazonaws.com, lambda.amazonaws.com) with "
-                "an aws:SourceAccount condition, or the GitHub OIDC provider with a "
-                "token.actions.githubusercontent.com:sub condition naming the repository.",
+                "an aws:SourceAccount condition, or an identity provider with the conditions of "
+                "aws-iam-role-federated-trust-conditioned.",
     types={ROLE},
     validate=_check_trust,
     tags=["iam"],

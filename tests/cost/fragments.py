@@ -6,7 +6,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from tests.support import baseline, run_stack
+from tests.support import baseline, everything_on, run_stack
 
 STACK_URN = "urn:pulumi:dev::ai-gateway::pulumi:pulumi:Stack::ai-gateway-dev"
 CONTROL_PLANE_PARENT = "urn:pulumi:dev::ai-gateway::ai-gateway:index:AiGateway$ai-gateway:controlplane:ControlPlane::cp"
@@ -16,18 +16,6 @@ EXISTING_VPC = {
     "publicSubnetIds": ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
     "privateSubnetIds": ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
 }
-ALL_ON = {
-    "guardrails": {"enabled": True},
-    "edge": {"accessLogs": True, "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"},
-    "network": {"cidr": "10.20.0.0/16", "interfaceEndpoints": [
-        "ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts", "monitoring", "xray", "kms"]},
-    "providers": {"openai": {"enabled": True}, "google": {"enabled": True},
-                  "azure": {"enabled": True, "resourceName": "acme", "model": "gpt-4o"}},
-    "anthropicApiKey": "sk-ant-test",
-    "inspector": {"manage": True},
-}
-"""Every toggle that adds resources: guardrail, access logs, all endpoints, keyed providers, a key,
-account-wide image scanning."""
 ALL_OFF = {
     "network": {"existing": EXISTING_VPC},
     "waf": {"enabled": False},
@@ -67,9 +55,10 @@ def _baseline_doc(stack: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def variant_doc(name: str) -> dict[str, Any]:
-    """The dev stack with every toggle on (``all-on``), everything off (``all-off``) or no endpoints."""
+    """The dev stack with every toggle on (``all-on``, ``tools.stack_types.EVERYTHING_ON``), everything off
+    (``all-off``) or no endpoints."""
     if name == "all-on":
-        return run_stack("dev", ALL_ON, extra_secret_keys={"ai-gateway:anthropicApiKey"}).to_json()
+        return everything_on("dev").to_json()
     if name == "all-off":
         return run_stack("dev", ALL_OFF).to_json()
     if name == "no-endpoints":

@@ -61,6 +61,13 @@ def _add_sg_rule(type_: str, name: str, inputs: dict[str, Any], group: str) -> M
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 WORLD = "0.0.0.0/0"
+GH = "token.actions.githubusercontent.com"
+
+
+def _trust(name: str, edit: Callable[[list[dict[str, Any]]], None]) -> Mutate:
+    return lambda inv: _statements(inv, name, edit, "assumeRolePolicy")
+
+
 PUBLIC_STATEMENT = {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}
 
 
@@ -329,8 +336,26 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
             (lambda i: _statements(i, "task-role", lambda st: (st[0].__setitem__("Principal", {"AWS": "*"}),
                                                                st[0].pop("Condition")), "assumeRolePolicy"),
              "task-role"),
-            (lambda i: _statements(i, "ci-role", lambda st: st[0]["Condition"].pop("StringLike"), "assumeRolePolicy"),
+        ]),
+        ("aws-iam-role-federated-trust-conditioned", [
+            (_trust("ci-role", lambda st: st[0]["Condition"].pop("StringLike")), "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"]["StringEquals"].pop(f"{GH}:aud")), "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"]["StringLike"].__setitem__(f"{GH}:sub", "repo:org/*")),
              "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"]["StringLike"].__setitem__(f"{GH}:sub", "*")), "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"]["StringEquals"].__setitem__(
+                f"{GH}:aud", "https://github.com/org")), "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"].__setitem__(
+                "StringNotLike", st[0]["Condition"].pop("StringLike"))), "ci-role"),
+            (_trust("ci-role", lambda st: st[0]["Condition"].__setitem__(
+                "ForAllValues:StringLike", st[0]["Condition"].pop("StringLike"))), "ci-role"),
+            (lambda i: i.add("aws:iam/role:Role", "saml-role", {"assumeRolePolicy": doc({
+                "Effect": "Allow", "Action": "sts:AssumeRoleWithSAML",
+                "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/corp"}})}), "saml-role"),
+            (lambda i: i.add("aws:iam/role:Role", "google-role", {"assumeRolePolicy": doc({
+                "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {"Federated": "accounts.google.com"},
+                "Condition": {"StringEquals": {"accounts.google.com:aud": "client-id"}}})}), "google-role"),
         ]),
         ("aws-iam-no-broad-managed-policy", [
             (lambda i: i.set("execution-managed", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),

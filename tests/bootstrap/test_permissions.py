@@ -1,0 +1,208 @@
+"""The reviewed table: covers every resource type of the stacks, grants only real, scoped,
+non-wildcard actions, and keeps each role to its own stack."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from functools import lru_cache
+
+import pytest
+
+from bootstrap.documents import (
+    MANAGED_POLICIES_PER_ROLE,
+    MANAGED_POLICY_LIMIT,
+    SAMPLE_ACCOUNT,
+    Scope,
+    StateAccess,
+    deploy_documents,
+    preview_documents,
+    size,
+    unscoped_actions,
+)
+from bootstrap.permissions import PLANNED_TYPES, TABLE, is_aws_resource
+from bootstrap.program import granted_types
+from components.naming import Naming
+from policy.check import CONFIG_DIR
+from policy.rules.iam import WILDCARD_RESOURCE_ACTIONS
+from tests.policy.test_pack import _token_exists
+from tests.support import everything_on
+from tools import stack_types
+
+from . import iam_reference
+from .support import bootstrap_baseline, documents
+
+STATE = StateAccess("arn:aws:s3:::ai-gateway-example-state-123456789012-us-east-1",
+                    "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", "ai-gateway")
+SCOPES = [Scope(Naming("ai-gateway", env), "us-east-1") for env in ("dev", "prod")]
+COMING_SOON = {
+    "aws:lambda/function:Function", "aws:lambda/permission:Permission", "aws:lambda/invocation:Invocation",
+    "aws:appconfig/application:Application", "aws:appconfig/environment:Environment",
+    "aws:appconfig/configurationProfile:ConfigurationProfile", "aws:appconfig/deploymentStrategy:DeploymentStrategy",
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
+    "aws:inspector2/enabler:Enabler", "aws:dynamodb/table:Table", "aws:apigateway/restApi:RestApi",
+    "aws:elasticache/serverlessCache:ServerlessCache", "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "aws:glue/catalogDatabase:CatalogDatabase",
+    "aws:athena/workgroup:Workgroup", "aws:scheduler/schedule:Schedule", "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cognito/identityProvider:IdentityProvider",
+}
+
+
+def all_documents() -> list[dict]:
+    """Every document the table can render: deploy per stack and preview, with every type."""
+    docs = [d for s in SCOPES for d in deploy_documents(TABLE, s, "aws", "123456789012", STATE)]
+    return docs + preview_documents(TABLE, SCOPES, "aws", "123456789012", STATE)
+
+
+def statements(docs) -> list[dict]:
+    return [st for d in docs for st in d["Statement"]]
+
+
+def actions(st) -> list[str]:
+    return [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
+
+
+def resources(st) -> list[str]:
+    return [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]
+
+
+# --- coverage ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _everything_on():
+    return {stack: everything_on(stack) for stack in stack_types.STACKS}
+
+
+def test_stacks_with_every_toggle_on_are_covered_and_named_inside_their_scope() -> None:
+    """One test (the two everything-on runs are the expensive part): the committed type list is
+    current, every type has a table row, and every physical name matches the row's patterns."""
+    inventories = _everything_on()
+    types = stack_types.aws_types(inventories)
+    assert stack_types.render(types) == stack_types.TYPES_FILE.read_text(), \
+        "bootstrap/resource-types.json is stale: run `python -m tools.stack_types`"
+    missing = sorted(set(types) - set(TABLE))
+    assert not missing, f"resource types without a row in bootstrap/permissions.py: {missing}"
+    outside = []
+    for stack, inv in inventories.items():
+        values = Scope(Naming("ai-gateway", stack), "us-east-1").values("aws", SAMPLE_ACCOUNT)
+        for row in inv.resources:
+            if not is_aws_resource(row.type, row.custom):
+                continue
+            for prop, patterns in TABLE[row.type].names.items():
+                name = row.inputs.get(prop)
+                if isinstance(name, str) and not any(fnmatch.fnmatchcase(name, p.format_map(values)) for p in patterns):
+                    outside.append(f"{stack}: {row.type} {row.name}.{prop} = {name!r}")
+    assert not outside, "names outside the deploy scope (the deploy role could not manage them):\n" + "\n".join(outside)
+
+
+def test_the_coming_types_are_in_the_table_and_exist_in_pulumi_aws() -> None:
+    assert COMING_SOON <= set(TABLE)
+    assert PLANNED_TYPES <= set(TABLE)
+    missing = sorted(t for t in TABLE if not _token_exists(t))
+    assert not missing, f"not pulumi_aws resource types: {missing}"
+
+
+def test_stacks_mode_grants_exactly_the_committed_types() -> None:
+    committed = json.loads(stack_types.TYPES_FILE.read_text())["types"]
+    assert granted_types("stacks") == committed
+    assert granted_types("all") == sorted(TABLE)
+    assert not PLANNED_TYPES & set(committed), "a planned type is in the stacks now: drop it from PLANNED_TYPES"
+
+
+# --- what is granted -----------------------------------------------------------------------------------
+
+def test_no_wildcard_action_and_no_iam_wildcard() -> None:
+    for st in statements(all_documents()):
+        for action in actions(st):
+            assert "*" not in action and "?" not in action, f"{st['Sid']}: wildcard action {action}"
+            assert re.fullmatch(r"[a-z0-9-]+:[A-Za-z0-9]+", action), action
+    for type_, row in TABLE.items():
+        for grant in row.grants:
+            assert not any(a.lower().startswith("iam:") and "*" in a for a in grant.actions), type_
+
+
+def test_every_action_resource_and_condition_is_real() -> None:
+    """Against the Service Authorization Reference: the action exists, '*' only where it has no
+    required resource type, each resource ARN is one of its resource types, and each condition
+    key is one it supports there (an unsupported key would deny at deploy time)."""
+    problems = iam_reference.findings(statements(all_documents()))
+    assert not problems, "\n".join(problems)
+
+
+def test_policy_config_allows_exactly_the_unscoped_actions() -> None:
+    config = json.loads((CONFIG_DIR / "bootstrap.json").read_text())
+    builtin = {a.lower() for a in WILDCARD_RESOURCE_ACTIONS}
+    expected = [a for a in unscoped_actions(TABLE) if a.lower() not in builtin]
+    assert config["aws-iam-policy-wildcard-resource-allowlist"]["additionalActions"] == expected
+    assert config["all"] == "mandatory"
+    for action in expected:
+        assert not iam_reference.required_types(action), f"{action} has resource-level permissions"
+
+
+def test_pass_role_and_service_linked_roles_are_conditioned() -> None:
+    for st in statements(all_documents()):
+        if "iam:PassRole" in actions(st):
+            assert actions(st) == ["iam:PassRole"] or st["Action"] == "iam:PassRole"
+            assert set(st["Condition"]["StringEquals"]) == {"iam:PassedToService"}
+            assert all(re.fullmatch(r"arn:aws:iam::123456789012:role/ai-gateway-(dev|prod)-\*", r) for r in resources(st))
+        if "iam:CreateServiceLinkedRole" in actions(st):
+            assert set(st["Condition"]["StringEquals"]) == {"iam:AWSServiceName"}
+        if any(a.startswith("iam:") for a in actions(st)) and "Condition" not in st:
+            assert all(re.fullmatch(r"arn:aws:iam::123456789012:role/ai-gateway-(dev|prod)-\*", r)
+                       for r in resources(st)), st
+
+
+def test_preview_role_reads_only() -> None:
+    docs = preview_documents(TABLE, SCOPES, "aws", "123456789012", STATE)
+    for st in statements(docs):
+        for action in actions(st):
+            entry = iam_reference.action(action)
+            level = entry["accessLevel"] if entry else "?"
+            state_read = action in ("s3:GetObject", "kms:Decrypt") and all(
+                r.startswith((STATE.bucket_arn, STATE.key_arn)) for r in resources(st))
+            assert level in ("Read", "List") or state_read, f"preview role gets {action} ({level})"
+    granted = {a for st in statements(docs) for a in actions(st)}
+    assert not granted & {"secretsmanager:GetSecretValue", "s3:PutObject", "s3:DeleteObject", "kms:Encrypt",
+                          "kms:GenerateDataKey"}
+
+
+def test_deploy_role_of_one_stack_cannot_touch_another_stack_or_the_bootstrap() -> None:
+    dev = deploy_documents(TABLE, SCOPES[0], "aws", "123456789012", STATE)
+    prod_names = ["arn:aws:iam::123456789012:role/ai-gateway-prod-task", "arn:aws:s3:::ai-gateway-prod-alb-logs",
+                  "arn:aws:logs:us-east-1:123456789012:log-group:/ai-gateway/prod/gateway",
+                  f"{STATE.bucket_arn}/.pulumi/stacks/ai-gateway/prod.json"]
+    own = ["arn:aws:iam::123456789012:role/ai-gateway-example-deploy-dev",
+           "arn:aws:iam::123456789012:policy/ai-gateway-example-deploy-dev-1",
+           "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+           STATE.bucket_arn, "arn:aws:kms:us-east-1:123456789012:alias/ai-gateway-example-pulumi"]
+    for st in statements(dev):
+        if st["Resource"] == "*":
+            continue
+        for pattern in resources(st):
+            writes = [a for a in actions(st) if iam_reference.action(a)["accessLevel"] not in ("Read", "List")]
+            for arn in prod_names + (own if writes else []):
+                if fnmatch.fnmatchcase(arn, pattern) and "Condition" not in st:
+                    pytest.fail(f"{st['Sid']}: {pattern} reaches {arn}")
+        conditions = json.dumps(st.get("Condition", {}))
+        assert '"prod"' not in conditions
+
+
+def test_documents_fit_iam_limits_with_every_type() -> None:
+    for docs in ([deploy_documents(TABLE, s, "aws-us-gov", SAMPLE_ACCOUNT, STATE) for s in SCOPES]
+                 + [preview_documents(TABLE, SCOPES, "aws-us-gov", SAMPLE_ACCOUNT, STATE)]):
+        assert len(docs) <= MANAGED_POLICIES_PER_ROLE
+        assert all(size(d) <= MANAGED_POLICY_LIMIT for d in docs)
+
+
+def test_synthesized_roles_carry_the_rendered_documents() -> None:
+    inv = bootstrap_baseline()
+    types = granted_types("stacks")
+    scope = Scope(Naming("ai-gateway", "dev"), "us-east-1", ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE"))
+    bucket = inv.outputs["stateBucket"]
+    state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
+    assert documents(inv, "deploy-dev") == deploy_documents(types, scope, "aws", "123456789012", state)
+    granted = {a for st in statements(documents(inv, "deploy-dev")) for a in actions(st)}
+    assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "lambda:CreateFunction" not in granted
+    route53 = [st for st in statements(documents(inv, "deploy-dev")) if "route53:ChangeResourceRecordSets" in actions(st)]
+    assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))
