@@ -259,7 +259,7 @@ class Network(pulumi.ComponentResource):
         ))
 
     def _interface_endpoints(self, name: str, ctx: StackContext) -> None:
-        services = ctx.settings.network.endpoint_services
+        services = ctx.settings.interface_endpoint_services
         if not services:
             return
         # Security groups made by the provider lose AWS's default allow-all egress rule, and no

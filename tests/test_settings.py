@@ -315,9 +315,16 @@ def test_existing_vpc_refuses_settings_of_a_created_vpc(extra, key):
 
 
 def test_existing_vpc_takes_interface_endpoints_and_defaults_to_none():
-    assert ok(network={"existing": EXISTING_VPC}).network.endpoint_services == ()
-    assert ok(network={"existing": EXISTING_VPC, "interfaceEndpoints": ["logs"]}).network.endpoint_services == ("logs",)
-    assert "ecr.api" in ok().network.endpoint_services
+    for environment in ("dev", "prod"):
+        assert ok(environment=environment, network={"existing": EXISTING_VPC}).interface_endpoint_services == ()
+    assert ok(network={"existing": EXISTING_VPC, "interfaceEndpoints": ["logs"]}).interface_endpoint_services == ("logs",)
+
+
+def test_interface_endpoints_default_by_environment():
+    assert ok().interface_endpoint_services == ()  # dev: the NAT path carries the same traffic
+    for environment in ("staging", "prod"):
+        assert "ecr.api" in ok(environment=environment).interface_endpoint_services
+    assert ok(network={"interfaceEndpoints": ["sts"]}).interface_endpoint_services == ("sts",)
 
 
 @pytest.mark.parametrize(("existing", "expected"), [

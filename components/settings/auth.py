@@ -40,4 +40,5 @@ class AuthSettings(SettingsModel):
     access_token_minutes: Annotated[int, Field(ge=5, le=1440)] = 60
     """Access token lifetime of M2M clients. Default 60."""
     team_clients: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")], TeamClient] = {}
-    """Per-team M2M clients: team name -> {scopes, description}. Default none."""
+    """Per-team M2M clients: team name -> {scopes, description}. Each costs about $6 a month plus
+    $2.25 per 1,000 token requests (Cognito M2M pricing). Default none."""

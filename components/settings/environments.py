@@ -6,7 +6,8 @@ policy pack's per-environment configs (``policy/config/<environment>.json``) mus
 settings accept is never a mandatory policy violation, and the reverse.
 
 - **dev**: cheap and disposable. WAF, access logs and deletion protection off by default and
-  optional; one NAT gateway; plain HTTP allowed (without JWT validation); logs at least 30 days.
+  optional; one NAT gateway and no interface endpoints (the NAT path carries the same traffic);
+  plain HTTP allowed (without JWT validation); logs at least 30 days.
 - **staging**: production-shaped traffic path, disposable data. WAF and ALB access logs on and
   required, JWT validation required; deletion protection optional (staging is rebuilt); one NAT
   gateway; logs at least 90 days; nothing protected.
@@ -38,6 +39,8 @@ class EnvironmentProfile:
     """ALB deletion protection when unset (the Cognito pool follows the same flag)."""
     deletion_protection_required: bool
     nat_gateway_per_az_default: bool
+    interface_endpoints_by_default: bool
+    """A created VPC gets the default interface endpoints unless ``network.interfaceEndpoints`` says otherwise."""
     plain_http_allowed: bool
     """``edge.allowPlainHttp`` (a dev-only test mode without a certificate) is accepted."""
     jwt_required: bool
@@ -55,19 +58,19 @@ PROFILES: dict[str, EnvironmentProfile] = {
     "dev": EnvironmentProfile(
         "dev", waf_default=False, waf_required=False, access_logs_default=False, access_logs_required=False,
         deletion_protection_default=False, deletion_protection_required=False, nat_gateway_per_az_default=False,
-        plain_http_allowed=True, jwt_required=False, default_log_retention_days=30, min_log_retention_days=30,
+        interface_endpoints_by_default=False, plain_http_allowed=True, jwt_required=False, default_log_retention_days=30, min_log_retention_days=30,
         protect_stateful=False, ecs_exec_allowed=True,
     ),
     "staging": EnvironmentProfile(
         "staging", waf_default=True, waf_required=True, access_logs_default=True, access_logs_required=True,
         deletion_protection_default=False, deletion_protection_required=False, nat_gateway_per_az_default=False,
-        plain_http_allowed=False, jwt_required=True, default_log_retention_days=90, min_log_retention_days=90,
+        interface_endpoints_by_default=True, plain_http_allowed=False, jwt_required=True, default_log_retention_days=90, min_log_retention_days=90,
         protect_stateful=False, ecs_exec_allowed=False,
     ),
     "prod": EnvironmentProfile(
         "prod", waf_default=True, waf_required=True, access_logs_default=True, access_logs_required=True,
         deletion_protection_default=True, deletion_protection_required=True, nat_gateway_per_az_default=True,
-        plain_http_allowed=False, jwt_required=True, default_log_retention_days=365, min_log_retention_days=365,
+        interface_endpoints_by_default=True, plain_http_allowed=False, jwt_required=True, default_log_retention_days=365, min_log_retention_days=365,
         protect_stateful=True, ecs_exec_allowed=False,
     ),
 }

@@ -60,21 +60,26 @@ class NetworkSettings(SettingsModel):
     az_count: Annotated[int, Field(ge=2, le=3)] = 2
     """Availability zones the created VPC spreads subnets over (2 or 3). Default 2."""
     nat_gateway_per_az: Optional[bool] = None
-    """One NAT gateway per AZ (resilient) instead of one shared. Default: true in prod, false in dev and staging."""
+    """One NAT gateway per AZ (an AZ outage keeps egress) instead of one shared; each costs about
+    $32.85 a month plus $0.045/GB and an address (us-east-1). Default: true in prod, false in dev and
+    staging."""
     interface_endpoints: Optional[list[Literal[INTERFACE_ENDPOINT_SERVICES]]] = None  # type: ignore[valid-type]
-    """Interface VPC endpoints to create in the private subnets. Default: ecr.api, ecr.dkr, logs,
-    secretsmanager, bedrock-runtime and sts in a created VPC, none in an existing one (whose network
-    team usually runs its own). The S3 gateway endpoint is created with a created VPC only."""
+    """Interface VPC endpoints to create in the private subnets; each costs about $7.30 a month per AZ
+    plus $0.01/GB (us-east-1), and keeps that traffic off the NAT gateway and the internet. Default:
+    ecr.api, ecr.dkr, logs, secretsmanager, bedrock-runtime and sts in a created VPC of a staging or
+    prod stack; none in dev (the NAT path carries the same traffic; six endpoints in two AZs would
+    be $88 a month) and none in an existing VPC (whose network team usually runs its own). The S3
+    gateway endpoint (free) is created with a created VPC."""
     existing: Optional[ExistingVpc] = None
     """Use an existing VPC instead of creating one (then cidr, azCount and natGatewayPerAz do not
     apply and are refused). Default: create one."""
 
-    @property
-    def endpoint_services(self) -> tuple[str, ...]:
-        """The interface endpoints to create, with the mode's default applied."""
+    def endpoint_services(self, *, environment_default: bool) -> tuple[str, ...]:
+        """The interface endpoints to create: as listed, else the default when the VPC is created and
+        the environment wants endpoints by default (``environment_default``), else none."""
         if self.interface_endpoints is not None:
             return tuple(self.interface_endpoints)
-        return () if self.existing is not None else DEFAULT_INTERFACE_ENDPOINTS
+        return DEFAULT_INTERFACE_ENDPOINTS if self.existing is None and environment_default else ()
 
     @model_validator(mode="after")
     def _existing_takes_no_vpc_settings(self) -> "NetworkSettings":

@@ -135,6 +135,11 @@ class StackSettings(SettingsModel):
         return self.profile.default_log_retention_days if v is None else v
 
     @property
+    def interface_endpoint_services(self) -> tuple[str, ...]:
+        """Effective interface endpoints (none by default in dev and in an existing VPC)."""
+        return self.network.endpoint_services(environment_default=self.profile.interface_endpoints_by_default)
+
+    @property
     def inspector_scan_frequency(self) -> str:
         """Effective enhanced-scanning frequency (when ``inspector.manage``)."""
         default = "CONTINUOUS_SCAN" if self.is_prod else "SCAN_ON_PUSH"

@@ -9,6 +9,7 @@ import runpy
 import pytest
 
 from components.renderers.subnets import plan_subnets
+from components.settings.network import DEFAULT_INTERFACE_ENDPOINTS
 from tests.support import ENTRY, baseline, run_stack, stack_values
 from tools.harness import GatewayMocks, run_program
 
@@ -132,9 +133,8 @@ def test_default_security_group_is_managed_with_no_rules():
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_endpoints_follow_settings(stack):
     inv = baseline(stack)
-    wanted = _network_settings(stack).get(
-        "interfaceEndpoints", ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts"]
-    )
+    # dev: none unless listed (the NAT path carries the traffic); prod: as its stack file lists.
+    wanted = _network_settings(stack).get("interfaceEndpoints", [] if stack == "dev" else list(DEFAULT_INTERFACE_ENDPOINTS))
     endpoints = inv.of_type(ENDPOINT)
     s3 = [e for e in endpoints if e.inputs["vpcEndpointType"] == "Gateway"]
     interface = [e for e in endpoints if e.inputs["vpcEndpointType"] == "Interface"]
@@ -143,6 +143,9 @@ def test_endpoints_follow_settings(stack):
     assert sorted(s3[0].property_dependencies["routeTableIds"]) == sorted(private_rts)
     assert sorted(e.inputs["serviceName"] for e in interface) == sorted(f"com.amazonaws.us-east-1.{svc}" for svc in wanted)
     private_urns = sorted(s.urn for s in _subnets(inv, "private"))
+    if not wanted:
+        assert not [g for g in inv.of_type(SG) if g.name.endswith("endpoints-sg")]
+        return
     sg = inv.one(SG, "endpoints-sg")
     for e in interface:
         assert e.inputs["privateDnsEnabled"] is True

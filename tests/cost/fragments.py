@@ -6,6 +6,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+from components.settings.network import DEFAULT_INTERFACE_ENDPOINTS
 from tests.support import baseline, everything_on, run_stack
 
 STACK_URN = "urn:pulumi:dev::ai-gateway::pulumi:pulumi:Stack::ai-gateway-dev"
@@ -56,14 +57,14 @@ def _baseline_doc(stack: str) -> dict[str, Any]:
 @lru_cache(maxsize=None)
 def variant_doc(name: str) -> dict[str, Any]:
     """The dev stack with every toggle on (``all-on``, ``tools.stack_types.EVERYTHING_ON``), everything off
-    (``all-off``) or no endpoints."""
+    (``all-off``) or with the staging/prod default interface endpoints (``with-endpoints``)."""
     if name == "all-on":
         return everything_on("dev").to_json()
     if name == "all-off":
         return run_stack("dev", ALL_OFF).to_json()
-    if name == "no-endpoints":
+    if name == "with-endpoints":  # dev as it was before its default became no interface endpoints
         return run_stack("dev", {"network": {"cidr": "10.20.0.0/16", "azCount": 2, "natGatewayPerAz": False,
-                                             "interfaceEndpoints": []}}).to_json()
+                                             "interfaceEndpoints": list(DEFAULT_INTERFACE_ENDPOINTS)}}).to_json()
     raise KeyError(name)
 
 

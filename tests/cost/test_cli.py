@@ -64,13 +64,13 @@ def test_pull_request_comment_shows_cost_and_change(tmp_path, capsys):
         (head / stack / "cost.json").write_text(capsys.readouterr().out)
     (base / "dev").mkdir(parents=True)
     cheaper = doc("dev")
-    cheaper["resources"] = [r for r in cheaper["resources"] if r["name"] != "network-endpoint-sts"]
+    cheaper["resources"] = [r for r in cheaper["resources"] if r["name"] != "edge-waf"]
     assert main(["--inventory", _write(tmp_path, "base.json", cheaper), "--json"]) == 0
     (base / "dev" / "cost.json").write_text(capsys.readouterr().out)
     assert compare.main(["--head", str(head), "--base", str(base), "dev", "prod"]) == 0
     text = capsys.readouterr().out
     assert text.startswith(compare.MARKER)
-    assert "| `dev` |" in text and "+$14.60" in text  # the sts endpoint: 2 AZs x 730 h x $0.01
-    assert "`dev` network-endpoint-sts: sts endpoint hours +$14.60" in text
+    assert "| `dev` |" in text and "+$" in text
+    assert "`dev` edge-waf: web ACL +$5.00" in text  # the web ACL the base did not have
     prod_row = next(line for line in text.splitlines() if line.startswith("| `prod`"))
     assert prod_row.count("new") == 2

@@ -41,7 +41,7 @@ def test_totals_are_the_sums_of_the_rows(source):
 
 
 def test_one_shared_nat_in_dev_and_one_per_az_in_prod():
-    dev, prod = estimate(doc("dev")), estimate(doc("prod"))
+    dev, prod = estimate(variant_doc("with-endpoints")), estimate(doc("prod"))
     assert [x.monthly for x in lines(dev, NAT, "NAT gateway hours")] == [32.85]  # 730 h x $0.045
     assert [x.monthly for x in lines(prod, NAT, "NAT gateway hours")] == [32.85] * 3
     assert amount(dev, "aws:ec2/eip:Eip") == 3.65 and amount(prod, "aws:ec2/eip:Eip") == 10.95  # $0.005/h each
@@ -55,11 +55,11 @@ def test_one_shared_nat_in_dev_and_one_per_az_in_prod():
 
 
 def test_interface_endpoints_on_and_off():
-    dev, prod, off = estimate(doc("dev")), estimate(doc("prod")), estimate(variant_doc("no-endpoints"))
+    dev, prod, off = estimate(variant_doc("with-endpoints")), estimate(doc("prod")), estimate(doc("dev"))
     hours = lambda r: cents(sum(x.monthly for x in lines(r, ENDPOINT) if x.item.endswith("endpoint hours")))  # noqa: E731
     assert hours(dev) == 87.60   # 6 endpoints x 2 AZs x 730 h x $0.01
     assert hours(prod) == 175.20  # 8 endpoints x 3 AZs x 730 h x $0.01
-    assert lines(off, ENDPOINT) == []  # the S3 gateway endpoint is free
+    assert lines(off, ENDPOINT) == []  # dev's default now; the S3 gateway endpoint is free
     # Without endpoints, Bedrock (90% of requests) and the task logs go through the NAT gateway too:
     # 2.608 + 23.469 + (1.397 access log + 1.05 collector/EMF for 1 task) = 28.524 GB x $0.045.
     nat_gb = 1e6 * 28_000 / GB + 1e6 * 1_500 / GB + 1.05
@@ -87,7 +87,7 @@ def test_fargate_at_minimum_and_maximum_capacity_and_arm():
 
 
 def test_only_capacity_driven_lines_differ_between_minimum_and_maximum():
-    differing = {x.item for x in estimate(doc("dev")).lines if x.monthly != x.monthly_at_max}
+    differing = {x.item for x in estimate(variant_doc("with-endpoints")).lines if x.monthly != x.monthly_at_max}
     assert differing <= {"Fargate vCPU", "Fargate memory", "Container Insights (enhanced) metrics",
                          "Container Insights events ingested", "Container Insights events stored",
                          "collector logs ingested", "collector logs stored", "EMF metric records ingested",
