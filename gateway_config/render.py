@@ -96,7 +96,8 @@ LOG_FIELDS: Mapping[str, str] = MappingProxyType({
     # Written by agentgateway on every access-log line (JSON format).
     "time": "time",
     "level": "level",
-    "scope": "scope",  # "request" for access logs
+    "scope": "scope",  # "request" for access logs, the module path otherwise
+    "message": "message",  # the text of a non-access-log event (errors, reloads)
     "method": "http.method",
     "path": "http.path",
     "host": "http.host",

@@ -1,8 +1,9 @@
 """Offline synth: run the program under mocks for one stack and write what it would deploy.
 
 ``bin/synth --stack prod`` (``make synth STACK=prod``) writes ``build/<stack>/``:
-``inventory.json``, the rendered ``agentgateway.yaml`` and ``collector.yaml`` (taken from the
-task definition, i.e. exactly what would be deployed), ``iam-policies.json`` (every IAM document
+``inventory.json``; ``agentgateway.json`` and ``catalog.json``, rendered from the base and overlay
+the deploy publishes exactly as the publisher Lambda renders them; ``collector.yaml`` (from the
+task definition); ``lambda/*.zip`` (the functions' code); ``iam-policies.json`` (every IAM document
 the stack deploys, with its actions by service), ``policy-report.json`` and ``synth.json``
 (environment, policy config, result); and prints a summary. Everything is rendered under mocks:
 ids, ARNs and the account number are fakes, the same in every stack.
@@ -25,10 +26,14 @@ import shutil
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 import yaml
+
+import gateway_config
+from gateway_config import prices
+from gateway_config.render import routed_models
 
 from components.settings import SettingsError, parse_settings
 from components.settings.environments import policy_config_path
@@ -71,21 +76,48 @@ def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False
     )
 
 
+def published_documents(inventory: Inventory) -> Optional[dict[str, Any]]:
+    """The base and overlay the deploy publishes (the publisher Invocation's input), if any."""
+    for invocation in inventory.of_type("aws:lambda/invocation:Invocation"):
+        raw = invocation.inputs.get("input")
+        if isinstance(raw, str) and raw.startswith("{"):
+            doc = json.loads(raw)
+            if "base" in doc:
+                return doc
+    return None
+
+
 def rendered_configs(inventory: Inventory) -> dict[str, str]:
-    """The agentgateway and collector YAML carried by the task definition, by file name."""
+    """The files the deploy delivers, by name: the gateway config and model catalog exactly as the
+    publisher renders them from the published base and overlay, and the collector YAML from the
+    task definition."""
     files: dict[str, str] = {}
+    documents = published_documents(inventory)
+    if documents is not None:
+        rendered = gateway_config.render(documents["base"], documents["overlay"])
+        files["agentgateway.json"] = rendered.config_json
+        files["catalog.json"] = rendered.catalog_json
     for task in inventory.of_type("aws:ecs/taskDefinition:TaskDefinition"):
         raw = task.inputs.get("containerDefinitions")
         if not isinstance(raw, str) or not raw.startswith("["):
             continue
         for container in json.loads(raw):
-            command = container.get("command") or []
-            if "-c" in command:
-                files["agentgateway.yaml"] = command[command.index("-c") + 1]
             for env in container.get("environment") or []:
                 if env.get("name") == "AOT_CONFIG_CONTENT":
                     files["collector.yaml"] = env["value"]
     return files
+
+
+def price_warnings(inventory: Inventory) -> list[str]:
+    """Models the stack routes to that no price covers (their requests log no ``cost_usd``)."""
+    documents = published_documents(inventory)
+    if documents is None:
+        return []
+    base = gateway_config.GatewayBase.model_validate(documents["base"])
+    catalog = gateway_config.render(base, documents["overlay"]).catalog
+    missing = prices.unpriced_models(catalog, routed_models(base))
+    return [f"{provider} model {model!r} has no price in the model catalog (add it to pricing.overrides):"
+            " its requests log no cost_usd" for provider, model in missing]
 
 
 def labelled(file_name: str, text: str) -> str:
@@ -107,7 +139,7 @@ def policy_report(inventory: Inventory, config_name: str) -> Optional[dict[str, 
 
 
 def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: Optional[str],
-            policy_config: Optional[str] = None) -> str:
+            policy_config: Optional[str] = None, warnings: Sequence[str] = ()) -> str:
     """A short human summary: resources by type, outputs, cost, policy config and result.
 
     ``environment`` is the gateway stack's class (None for another project); ``policy_config`` the
@@ -122,6 +154,7 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment:
     for key, value in sorted(inventory.outputs.items()):
         lines.append(f"  {key} = {json.dumps(value)}")
     lines.append(cost_summary_line(inventory.to_json()))
+    lines += [f"warning: {w}" for w in warnings]
     if report is None:
         lines.append("policy: pack not present")
     else:
@@ -170,14 +203,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     if report is not None:
         (out / "policy-report.json").write_text(json.dumps(report, indent=2) + "\n")
     mandatory = bool(report and any(v["enforcement"] == "mandatory" for v in report["violations"]))
+    warnings = price_warnings(inventory)
     (out / "synth.json").write_text(json.dumps({
         "stack": stack,
         "environment": environment,
         "policyConfig": policy_config,
         "mandatoryViolations": mandatory,
+        "warnings": warnings,
         "note": OFFLINE_NOTE,
     }, indent=2) + "\n")
-    print(summary(inventory, report, environment, policy_config))
+    print(summary(inventory, report, environment, policy_config, warnings))
     print(f"wrote {out}")
     return 1 if mandatory else 0
 

@@ -11,6 +11,7 @@ from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
 from .inspector import InspectorSettings
+from .live_config import LiveConfigSettings
 from .llm import GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .model import SettingsModel
 from .network import NetworkSettings
@@ -52,6 +53,8 @@ class StackSettings(SettingsModel):
     """Logs, dashboard and alarms."""
     inspector: InspectorSettings = InspectorSettings()
     """Amazon Inspector enhanced ECR scanning (account-wide; off unless this stack manages it)."""
+    live_config: LiveConfigSettings = LiveConfigSettings()
+    """Live configuration delivery (AppConfig and the agent sidecar)."""
     tiers: Tiers = Field(default_factory=_default_tiers)
     """Team tiers: name -> {models}. Default sandbox, standard, high and unlimited, each allowing every model."""
     pricing: PricingSettings = PricingSettings()
@@ -147,6 +150,11 @@ class StackSettings(SettingsModel):
     def interface_endpoint_services(self) -> tuple[str, ...]:
         """Effective interface endpoints (none by default in dev and in an existing VPC)."""
         return self.network.endpoint_services(environment_default=self.profile.interface_endpoints_by_default)
+
+    @property
+    def config_deployment_strategy(self) -> str:
+        """Effective AppConfig deployment strategy of a publish."""
+        return self.live_config.deployment_strategy or ("guarded" if self.is_prod else "immediate")
 
     @property
     def inspector_scan_frequency(self) -> str:

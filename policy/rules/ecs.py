@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .meta import Severity, resource_policy
+from .graph import by_type, property_depends_on
+from .meta import Severity, resource_policy, stack_policy
 from .plaintext import name_looks_secret, value_looks_secret
 from .values import Pending, SecretValueError, as_list, get, json_document, present, text
 
@@ -78,19 +79,46 @@ not_privileged = _container_policy(
 )
 
 
-def _image_digest(container: Any, name: str, report: ReportViolation) -> None:
-    image = text(get(container, "image")) or ""
-    if not DIGEST_PINNED.search(image):
-        report(f"Container '{name}' image '{image}' is not pinned by digest (@sha256:<64 hex>).", None)
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<name>[a-z0-9._/-]+):(?P<tag>[A-Za-z0-9._-]+)$")
 
 
-image_digest = _container_policy(
-    "aws-ecs-task-image-digest",
-    "Every container image is pinned by digest.",
-    Severity.HIGH,
-    "Reference images as repository@sha256:<digest> (the bump workflow keeps the digest current); "
-    "a tag can be re-pointed to different code between two deployments.",
-    _image_digest,
+def _immutable_repositories(resources: list[PolicyResource], task: PolicyResource) -> set[str]:
+    """Names of the stack's immutable ECR repositories the task's containers are computed from."""
+    names = set()
+    for repository in by_type(resources, {ECR_REPOSITORY}):
+        if property_depends_on(task, "containerDefinitions", repository) and \
+                text(get(repository.props, "imageTagMutability")) == "IMMUTABLE":
+            names.add(text(get(repository.props, "name")) or "")
+    return names
+
+
+def _check_image_pinned(args: StackValidationArgs, report: ReportViolation) -> None:
+    for task in by_type(args.resources, {TASK_DEFINITION}):
+        immutable = _immutable_repositories(args.resources, task)
+        containers = json_document(task.props.get("containerDefinitions"), "containerDefinitions")
+        for index, container in enumerate(as_list(containers)):
+            image = text(get(container, "image")) or ""
+            if DIGEST_PINNED.search(image):
+                continue
+            ecr = _ECR_IMAGE.match(image)
+            if ecr and ecr.group("name") in immutable:
+                continue  # a tag of this stack's immutable repository can never move
+            report(f"Container '{_container_name(container, index)}' image '{image}' is not pinned: reference it"
+                   " by digest (@sha256:<64 hex>) or by a tag of an immutable ECR repository of this stack.",
+                   task.urn)
+
+
+image_digest = stack_policy(
+    name="aws-ecs-task-image-digest",
+    description="Every container image is pinned: by digest, or by a tag of an immutable ECR repository "
+                "of this stack (mirrored after verifying the upstream digest).",
+    severity=Severity.HIGH,
+    remediation="Reference images as repository@sha256:<digest> (the bump workflow keeps the digest current), "
+                "or mirror the image into the stack's IMMUTABLE repository and reference that tag; a tag "
+                "elsewhere can be re-pointed to different code between two deployments.",
+    types={TASK_DEFINITION, ECR_REPOSITORY},
+    validate=_check_image_pinned,
     tags=["supply-chain"],
 )
 
