@@ -600,7 +600,7 @@ TABLE: dict[str, TypeAccess] = {
         read(["logs:DescribeResourcePolicies", "logs:DescribeLogGroups"]),
         note="WAF logging to CloudWatch Logs writes the log-delivery resource policy of the account.",
     ),
-    # --- coming with the control plane -------------------------------------------------------------
+    # --- functions and live configuration -----------------------------------------------------------
     "aws:lambda/function:Function": access(
         grant(["lambda:CreateFunction"], [arn("lambda", "function:{prefix}-*")], REQUEST_TAGS),
         grant(["lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency", "lambda:PutFunctionConcurrency",
@@ -634,6 +634,8 @@ TABLE: dict[str, TypeAccess] = {
         grant(["appconfig:DeleteEnvironment", "appconfig:UpdateEnvironment", "appconfig:TagResource",
                "appconfig:UntagResource"], [arn("appconfig", "application/*/environment/*")], RESOURCE_TAGS),
         read(["appconfig:GetEnvironment"], [arn("appconfig", "application/*/environment/*")], RESOURCE_TAGS),
+        grant(["iam:PassRole"], [ROLE_ARN], passed_to("appconfig.amazonaws.com")),
+        note="Environment monitors name an alarm and the stack's role AppConfig assumes to read it.",
     ),
     "aws:appconfig/configurationProfile:ConfigurationProfile": access(
         grant(["appconfig:CreateConfigurationProfile"], [APPCONFIG], RESOURCE_TAGS),
@@ -781,9 +783,6 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 (``custom: false``) are skipped as well: they are only grouping in the state."""
 
 PLANNED_TYPES = frozenset({
-    "aws:lambda/function:Function", "aws:lambda/permission:Permission", "aws:lambda/invocation:Invocation",
-    "aws:appconfig/application:Application", "aws:appconfig/environment:Environment",
-    "aws:appconfig/configurationProfile:ConfigurationProfile", "aws:appconfig/deploymentStrategy:DeploymentStrategy",
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
     "aws:dynamodb/table:Table",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/resource:Resource", "aws:apigateway/method:Method",

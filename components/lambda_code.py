@@ -1,14 +1,16 @@
 """Lambda code for the program: each function's deterministic zip, built from ``functions/<name>``.
 
 The zip is built when the program runs (``make synth`` and ``pulumi up`` alike) into
-``build/<stack>/lambda/<name>.zip`` by ``tools.package``; installed dependencies are cached under
-``build/.lambda-deps``, and a zip already built in this process from the same sources is copied
-instead of rebuilt (the tests run the program many times).
+``build/<stack>/lambda/<name>.zip`` by ``tools.package`` (``$AI_GATEWAY_BUILD_DIR/<stack>/lambda``
+when set: ``bin/synth --out`` sets it, so a synth elsewhere leaves ``build/`` alone); installed
+dependencies are cached under ``build/.lambda-deps``, and a zip already built in this process from
+the same sources is copied instead of rebuilt (the tests run the program many times).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from tools.lambda_deps import Target
 
 ARCHITECTURE = "arm64"
 """Graviton: cheaper per GB-second; the packager installs manylinux aarch64 wheels to match."""
+BUILD_DIR_ENV = "AI_GATEWAY_BUILD_DIR"
 PYTHON_VERSION = "3.13"
 RUNTIME = "python3.13"
 _built: dict[str, LambdaZip] = {}
@@ -34,7 +37,7 @@ def _fingerprint(name: str) -> str:
 
 def function_zip(name: str, stack: str) -> LambdaZip:
     """The zip of ``functions/<name>`` for ``stack`` (built, or copied from this process's last build)."""
-    out_dir = ROOT / "build" / stack / "lambda"
+    out_dir = Path(os.environ.get(BUILD_DIR_ENV) or ROOT / "build") / stack / "lambda"
     key = _fingerprint(name)
     built = _built.get(key)
     if built is not None and built.path.is_file():

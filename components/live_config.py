@@ -36,7 +36,6 @@ from .renderers.function_policies import (
     appconfig_monitor_trust_policy,
     appconfig_publisher_statements,
 )
-from .renderers.policy_documents import service_key_policy
 
 ENVIRONMENT_NAME = "live"
 GATEWAY_PROFILE = "gateway"
@@ -74,18 +73,6 @@ class LiveConfig(pulumi.ComponentResource):
             application=naming.physical("gateway-config"), environment=ENVIRONMENT_NAME,
             gateway_profile=GATEWAY_PROFILE, catalog_profile=CATALOG_PROFILE,
         )
-
-        self.env_key = aws.kms.Key(
-            f"{name}-functions-key",
-            description=f"Environment variables of the {naming.prefix} control-plane functions",
-            enable_key_rotation=True,
-            deletion_window_in_days=30 if ctx.prod else 7,
-            policy=pulumi.Output.all(ctx.partition, ctx.account_id).apply(
-                lambda a: json.dumps(service_key_policy(a[0], a[1]))),
-            opts=child_opts(self, stateful=True, prod=ctx.prod),
-        )
-        aws.kms.Alias(f"{name}-functions-key-alias", name=f"alias/{naming.physical('functions')}",
-                      target_key_id=self.env_key.key_id, opts=child_opts(self))
 
         self.application = aws.appconfig.Application(
             f"{name}-application", name=self.agent_target.application,
@@ -136,7 +123,7 @@ class LiveConfig(pulumi.ComponentResource):
         self.validator = PythonFunction(
             f"{name}-validator", ctx, source="validator",
             description="AppConfig validator of the gateway config and model catalog",
-            env_key=self.env_key, logs_key=observability.logs_key,
+            logs_key=observability.logs_key,
             environment={"PROVIDED_ENV": provided, "POWERTOOLS_SERVICE_NAME": "config-validator"},
             timeout_seconds=15, memory_mb=512, reserved_concurrency=2,
             opts=child_opts(self),
@@ -171,7 +158,7 @@ class LiveConfig(pulumi.ComponentResource):
         self.publisher = PythonFunction(
             f"{name}-publisher", ctx, source="publisher",
             description="Renders, validates and deploys the gateway config and model catalog",
-            env_key=self.env_key, logs_key=observability.logs_key,
+            logs_key=observability.logs_key,
             environment={
                 "APPLICATION_ID": self.application.id,
                 "ENVIRONMENT_ID": self.environment.environment_id,

@@ -4,10 +4,11 @@
   on arm64, ``source_code_hash`` from the zip's sha256 so only a real change redeploys it;
 - its own log group (``/aws/lambda/<function name>``), KMS-encrypted with the logs key, with the
   stack's retention, and JSON logs routed there (never an implicit, unencrypted, never-expiring group);
-- X-Ray active tracing; environment variables encrypted with a stack CMK (they hold ids, never
-  secrets); reserved concurrency (a bound, and for the publisher a serialization);
-- a role only Lambda of this account can assume, allowed its log streams, trace upload, decryption
-  of its environment, and the statements its code needs (passed in, from pure functions).
+- X-Ray active tracing; environment variables hold ids and names only, never a secret, so the
+  AWS managed key encrypts them (a stack CMK would cost $1 a month and protect nothing more);
+  reserved concurrency (a bound, and for the publisher a serialization);
+- a role only Lambda of this account can assume, allowed its log streams, trace upload and the
+  statements its code needs (passed in, from pure functions).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class PythonFunction(pulumi.ComponentResource):
     """
 
     def __init__(self, name: str, ctx: StackContext, *, source: str, description: str,
-                 env_key: aws.kms.Key, logs_key: aws.kms.Key,
+                 logs_key: aws.kms.Key,
                  environment: Mapping[str, pulumi.Input[str]],
                  statements: Callable[[list[Any]], Sequence[dict[str, Any]]] = lambda _: [],
                  statement_inputs: Sequence[pulumi.Input[Any]] = (),
@@ -58,15 +59,14 @@ class PythonFunction(pulumi.ComponentResource):
         )
 
         def policy(values: list[Any]) -> str:
-            log_group_arn, key_arn, *rest = values
-            return json.dumps(function_role_policy(log_group_arn=log_group_arn, env_key_arn=key_arn,
-                                                   extra=statements(rest)))
+            log_group_arn, *rest = values
+            return json.dumps(function_role_policy(log_group_arn=log_group_arn, extra=statements(rest)))
 
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-policy",
             name="function",
             role=self.role.id,
-            policy=pulumi.Output.all(self.log_group.arn, env_key.arn, *statement_inputs).apply(policy),
+            policy=pulumi.Output.all(self.log_group.arn, *statement_inputs).apply(policy),
             opts=child_opts(self),
         )
         self.function = aws.lambda_.Function(
@@ -83,7 +83,7 @@ class PythonFunction(pulumi.ComponentResource):
             memory_size=memory_mb,
             reserved_concurrent_executions=reserved_concurrency,
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=dict(environment)),
-            kms_key_arn=env_key.arn,
+            # Ids and names only (never a secret): the AWS managed key encrypts them at rest.
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="JSON", log_group=self.log_group.name,

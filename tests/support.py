@@ -73,3 +73,18 @@ def everything_on(stack: str) -> Inventory:
     from tools.stack_types import everything_on as build
 
     return build(stack)
+
+
+def gateway_config(inv: Inventory) -> dict[str, Any]:
+    """The agentgateway config the deploy publishes, rendered from the publisher's input exactly as
+    the publisher renders it."""
+    from tools.synth import rendered_configs
+
+    return json.loads(rendered_configs(inv)["agentgateway.json"])
+
+
+def model_catalog(inv: Inventory) -> dict[str, Any]:
+    """The model catalog the deploy publishes (same path as :func:`gateway_config`)."""
+    from tools.synth import rendered_configs
+
+    return json.loads(rendered_configs(inv)["catalog.json"])

@@ -19,9 +19,10 @@ PREVIEW_UNDECIDABLE = {
     "aws-ecs-task-image-digest", "aws-ecs-task-logging", "aws-ecs-task-no-plaintext-secrets",
     "aws-ecs-task-not-privileged", "aws-ecs-task-readonly-root-filesystem",
     "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
-    "aws-iam-policy-wildcard-only-action-scoped",
+    "aws-iam-policy-wildcard-only-action-scoped", "aws-lambda-function-no-plaintext-secrets",
 }
-"""Policies that read values only known after deploy (container JSON and IAM documents built from ARNs)."""
+"""Policies that read values only known after deploy (container JSON, IAM documents and function
+environments built from ARNs and ids)."""
 
 
 def _violations(inv, environment=None):

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -83,9 +84,16 @@ def test_secure_values_never_reach_the_output(tmp_path):
     out = tmp_path / "out"
     code, err = _main_in(root, "dev", out)
     assert code in (0, 1), err
-    for path in (out / "dev").iterdir():
-        text = path.read_text()
-        assert secret_text not in text and "fake-client-secret" not in text
+    files = [p for p in (out / "dev").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".zip" for p in files) and any(p.name == "agentgateway.json" for p in files)
+    for path in files:
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                blobs = [archive.read(n) for n in archive.namelist()]
+        else:
+            blobs = [path.read_bytes()]
+        for data in blobs:
+            assert secret_text.encode() not in data and b"fake-client-secret" not in data
 
 
 def test_mandatory_violation_exits_1(tmp_path, monkeypatch):
@@ -156,10 +164,13 @@ def test_a_failed_synth_leaves_no_stale_build(tmp_path):
 
 def test_rendered_files_say_they_were_rendered_offline(tmp_path):
     assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
-    for name in ("agentgateway.yaml", "collector.yaml"):
-        first = (tmp_path / "dev" / name).read_text().splitlines()[0]
-        assert first == f"# {synth.OFFLINE_NOTE}"
+    first = (tmp_path / "dev" / "collector.yaml").read_text().splitlines()[0]
+    assert first == f"# {synth.OFFLINE_NOTE}"
+    # JSON has no comments: the published files are written byte for byte, synth.json says they are offline.
     assert json.loads((tmp_path / "dev" / "synth.json").read_text())["note"] == synth.OFFLINE_NOTE
+    assert json.loads((tmp_path / "dev" / "agentgateway.json").read_text())["binds"]
+    # The functions' zips land beside the rest of this synth's output.
+    assert sorted(p.name for p in (tmp_path / "dev" / "lambda").glob("*.zip")) == ["publisher.zip", "validator.zip"]
 
 
 MINIMAL = "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    allowPlainHttp: true\n  ai-gateway:auth:\n    jwtValidation: false\n"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import runpy
 import shutil
 import sys
@@ -35,6 +36,7 @@ import gateway_config
 from gateway_config import prices
 from gateway_config.render import routed_models
 
+from components.lambda_code import BUILD_DIR_ENV
 from components.settings import SettingsError, parse_settings
 from components.settings.environments import policy_config_path
 
@@ -55,9 +57,11 @@ def project_name(root: Optional[Path] = None) -> str:
     return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
 
 
-def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False) -> Inventory:
+def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False,
+               build_dir: Optional[Path] = None) -> Inventory:
     """Validate the stack's settings and run the real entry point under mocks.
 
+    The program builds its Lambda zips under ``build_dir/<stack>/lambda`` (default ``build/``).
     Raises ``StackFileError`` or ``SettingsError`` for bad input (another project's program
     reports its settings errors itself, as ``pulumi.RunError``).
     """
@@ -66,14 +70,23 @@ def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False
     if root == ROOT:
         parse_settings(cfg.values, cfg.secret_keys)  # fail fast, with the one-line message
     entry = str(root / "__main__.py")
-    return run_program(
-        lambda: runpy.run_path(entry, run_name="__main__"),
-        project=project_name(root),
-        stack=stack,
-        config=cfg.values,
-        secret_keys=cfg.secret_keys,
-        preview=preview,
-    )
+    previous = os.environ.get(BUILD_DIR_ENV)
+    if build_dir is not None:
+        os.environ[BUILD_DIR_ENV] = str(build_dir)
+    try:
+        return run_program(
+            lambda: runpy.run_path(entry, run_name="__main__"),
+            project=project_name(root),
+            stack=stack,
+            config=cfg.values,
+            secret_keys=cfg.secret_keys,
+            preview=preview,
+        )
+    finally:
+        if previous is None:
+            os.environ.pop(BUILD_DIR_ENV, None)
+        else:
+            os.environ[BUILD_DIR_ENV] = previous
 
 
 def published_documents(inventory: Inventory) -> Optional[dict[str, Any]]:
@@ -184,7 +197,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     out = Path(args.out) / (f"{project_dir.name}-{stack}" if other else stack)
     shutil.rmtree(out, ignore_errors=True)  # never leave a previous run's files to be mistaken for this one's
     try:
-        inventory = synthesize(stack, root=project_dir if other else None, preview=args.preview)
+        inventory = synthesize(stack, root=project_dir if other else None, preview=args.preview,
+                               build_dir=Path(args.out))
     except (StackFileError, SettingsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

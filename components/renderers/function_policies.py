@@ -1,7 +1,7 @@
 """IAM documents of the control-plane Lambdas, as pure functions over plain ARNs.
 
 Every function role gets what running a function needs (its own log group's streams, X-Ray trace
-upload, decryption of its environment variables) plus the statements of what its code calls
+upload) plus the statements of what its code calls
 (:func:`appconfig_publisher_statements`); the trust is Lambda of this account only.
 """
 
@@ -21,13 +21,12 @@ def lambda_trust_policy(account_id: str) -> Document:
     return assume_role_policy(LAMBDA, source_account=account_id)
 
 
-def function_role_policy(*, log_group_arn: str, env_key_arn: str, extra: Sequence[dict[str, Any]] = ()) -> Document:
-    """A function role: write its log group, send traces, decrypt its environment, plus ``extra``."""
+def function_role_policy(*, log_group_arn: str, extra: Sequence[dict[str, Any]] = ()) -> Document:
+    """A function role: write its log group, send traces, plus ``extra``."""
     return document(
         statement("WriteOwnLogs", list(LOG_WRITE_ACTIONS), log_stream_resources([log_group_arn])),
         # X-Ray trace upload has no resource-level permissions: Resource must be "*".
         statement("ActiveTracing", list(XRAY_ACTIONS), "*"),
-        statement("DecryptEnvironment", ["kms:Decrypt"], [env_key_arn]),
         *extra,
     )
 

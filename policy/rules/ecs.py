@@ -94,25 +94,34 @@ def _immutable_repositories(resources: list[PolicyResource], task: PolicyResourc
 
 
 def _check_image_pinned(args: StackValidationArgs, report: ReportViolation) -> None:
+    pending = Pending()
     for task in by_type(args.resources, {TASK_DEFINITION}):
-        immutable = _immutable_repositories(args.resources, task)
-        containers = json_document(task.props.get("containerDefinitions"), "containerDefinitions")
-        for index, container in enumerate(as_list(containers)):
-            image = text(get(container, "image")) or ""
-            if DIGEST_PINNED.search(image):
-                continue
-            ecr = _ECR_IMAGE.match(image)
-            if ecr and ecr.group("name") in immutable:
-                continue  # a tag of this stack's immutable repository can never move
-            report(f"Container '{_container_name(container, index)}' image '{image}' is not pinned: reference it"
-                   " by digest (@sha256:<64 hex>) or by a tag of an immutable ECR repository of this stack.",
-                   task.urn)
+        with pending.attempt():
+            immutable = _immutable_repositories(args.resources, task)
+            containers = json_document(task.props.get("containerDefinitions"), "containerDefinitions")
+            each = Pending()
+            for index, container in enumerate(as_list(containers)):
+                with each.attempt():
+                    _check_one_image(container, _container_name(container, index), immutable, task.urn, report)
+            each.settle()
+    pending.settle()
+
+
+def _check_one_image(container: Any, name: str, immutable: set[str], urn: str, report: ReportViolation) -> None:
+    image = text(get(container, "image")) or ""
+    if DIGEST_PINNED.search(image):
+        return
+    ecr = _ECR_IMAGE.match(image)
+    if ecr and ecr.group("name") in immutable:
+        return  # a tag of this stack's immutable repository can never move
+    report(f"Container '{name}' image '{image}' is not pinned: reference it by digest (@sha256:<64 hex>)"
+           " or by a tag of an immutable ECR repository of this stack.", urn)
 
 
 image_digest = stack_policy(
     name="aws-ecs-task-image-digest",
     description="Every container image is pinned: by digest, or by a tag of an immutable ECR repository "
-                "of this stack (mirrored after verifying the upstream digest).",
+                "of this stack (a tag there can never be re-pointed).",
     severity=Severity.HIGH,
     remediation="Reference images as repository@sha256:<digest> (the bump workflow keeps the digest current), "
                 "or mirror the image into the stack's IMMUTABLE repository and reference that tag; a tag "

@@ -203,6 +203,6 @@ def test_synthesized_roles_carry_the_rendered_documents() -> None:
     state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
     assert documents(inv, "deploy-dev") == deploy_documents(types, scope, "aws", "123456789012", state)
     granted = {a for st in statements(documents(inv, "deploy-dev")) for a in actions(st)}
-    assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "lambda:CreateFunction" not in granted
+    assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "dynamodb:CreateTable" not in granted
     route53 = [st for st in statements(documents(inv, "deploy-dev")) if "route53:ChangeResourceRecordSets" in actions(st)]
     assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))

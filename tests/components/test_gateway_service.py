@@ -84,12 +84,13 @@ def test_task_definition_shape(stack, cpu, memory):
     assert (i["cpu"], i["memory"]) == (str(cpu), str(memory))
     assert i["networkMode"] == "awsvpc" and i["requiresCompatibilities"] == ["FARGATE"]
     assert i["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
-    assert i["volumes"] == [{"name": "gateway-tmp"}]
+    assert i["volumes"] == [{"name": "config"}, {"name": "gateway-tmp"}, {"name": "agent-tmp"}]
     assert task.property_dependencies["executionRoleArn"] == [inv.one(ROLE, "execution-role").urn]
     assert task.property_dependencies["taskRoleArn"] == [inv.one(ROLE, "task-role").urn]
     c = containers(inv)
-    assert c["gateway"]["cpu"] + c["collector"]["cpu"] == cpu
-    assert c["gateway"]["memory"] + c["collector"]["memory"] == memory
+    assert list(c) == ["config-agent", "config-check", "gateway", "collector"]
+    assert sum(x.get("cpu", 0) for x in c.values()) == cpu  # the two config sidecars share the gateway's CPU
+    assert sum(x["memory"] for x in c.values()) == memory
     arm = run_stack(stack, {"service": {"architecture": "ARM64", "cpu": 2048, "memory": 4096}}).one(TASK).inputs
     assert arm["runtimePlatform"]["cpuArchitecture"] == "ARM64" and arm["cpu"] == "2048"
 
@@ -100,16 +101,18 @@ def test_gateway_container(stack):
     g = containers(inv)["gateway"]
     assert g["image"].startswith("ghcr.io/agentgateway/agentgateway@sha256:")
     assert g["essential"] is True
-    assert g["command"][0] == "-c" and g["command"][1].startswith("config:")
+    assert g["command"] == ["-f", "/config/gateway.json"]  # the watched file the agent writes
     assert [p["containerPort"] for p in g["portMappings"]] == [8787, 15021]  # 15020 stays on localhost
     assert g["user"] == "65532:65532"
     assert g["readonlyRootFilesystem"] is True
-    assert g["mountPoints"] == [{"sourceVolume": "gateway-tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert g["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": True},
+                                {"sourceVolume": "gateway-tmp", "containerPath": "/tmp", "readOnly": False}]
     assert g["linuxParameters"] == {"capabilities": {"drop": ["ALL"]}}
     assert g["ulimits"] == [{"name": "nofile", "softLimit": 65536, "hardLimit": 65536}]
     assert g["stopTimeout"] == 120
     assert "healthCheck" not in g  # distroless: no shell; the ALB checks /healthz/ready on 15021
-    assert g["dependsOn"] == [{"containerName": "collector", "condition": "START"}]
+    assert g["dependsOn"] == [{"containerName": "collector", "condition": "START"},
+                              {"containerName": "config-check", "condition": "HEALTHY"}]
     assert g["logConfiguration"] == {"logDriver": "awslogs", "options": {
         "awslogs-group": log_group_name(inv, "gateway"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": "gateway"}}
     assert "environment" not in g
@@ -119,6 +122,52 @@ def test_gateway_container(stack):
                         secret["valueFrom"])
     assert inv.one(SECRET, "anthropic-api-key").urn in inv.one(TASK).property_dependencies["containerDefinitions"]
     assert containers(run_stack(stack, {"service": {"stopTimeoutSeconds": 45}}))["gateway"]["stopTimeout"] == 45
+
+
+def _live_config_arns(inv):
+    """The ARNs of the two configurations the agent reads: application/environment/configuration/profile."""
+    def attr(r, key):
+        return computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")[key]
+    app = attr(inv.one("aws:appconfig/application:Application"), "id")
+    env = attr(inv.one("aws:appconfig/environment:Environment"), "environmentId")
+    return sorted(f"arn:aws:appconfig:us-east-1:{ACCOUNT_ID}:application/{app}/environment/{env}/configuration/"
+                  f"{attr(p, 'configurationProfileId')}"
+                  for p in inv.of_type("aws:appconfig/configurationProfile:ConfigurationProfile"))
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_config_agent_writes_this_stacks_two_profiles_into_the_shared_volume(stack):
+    inv = baseline(stack)
+    a = containers(inv)["config-agent"]
+    assert a["image"] == f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/ai-gateway-{stack}-images:aws-appconfig-agent-2.0.13147"
+    assert a["essential"] is False and a["restartPolicy"] == {"enabled": True, "restartAttemptPeriod": 60}
+    env = {e["name"]: e["value"] for e in a["environment"]}
+    manifest = json.loads(env["MANIFEST"])
+    app = inv.one("aws:appconfig/application:Application").inputs["name"]
+    assert manifest == {f"{app}:live:catalog": {"writeTo": {"path": "/config/catalog.json"}},
+                        f"{app}:live:gateway": {"writeTo": {"path": "/config/gateway.json"}}}
+    assert env["PREFETCH_LIST"] == ",".join(sorted(manifest))
+    assert env["POLL_INTERVAL"] == "15" and env["SERVICE_REGION"] == "us-east-1"
+    assert a["readonlyRootFilesystem"] is True and a["linuxParameters"] == {"capabilities": {"drop": ["ALL"]}}
+    assert a["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": False},
+                                {"sourceVolume": "agent-tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert "secrets" not in a and "portMappings" not in a
+    faster = containers(run_stack(stack, {"liveConfig": {"pollIntervalSeconds": 30}}))["config-agent"]
+    assert {e["name"]: e["value"] for e in faster["environment"]}["POLL_INTERVAL"] == "30"
+
+
+def test_config_check_gates_the_gateway_on_the_real_binarys_validation():
+    inv = baseline("dev")
+    c = containers(inv)
+    check = c["config-check"]
+    assert check["image"] == c["gateway"]["image"]  # the very binary that will load the file
+    assert check["user"] == c["gateway"]["user"] and check["essential"] is False
+    assert check["healthCheck"]["command"] == ["CMD", "/app/agentgateway", "--validate-only", "-f", "/config/gateway.json"]
+    idle = json.loads(check["command"][1])
+    assert check["command"][0] == "-c" and "binds" not in idle  # no listeners: it only hosts the health check
+    assert check["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": True}]
+    assert check["dependsOn"] == [{"containerName": "config-agent", "condition": "START"}]
+    assert check["secrets"] == c["gateway"]["secrets"]  # validation expands the same ${VAR}s
 
 
 def test_collector_container():
@@ -265,6 +314,9 @@ def test_task_role_exact_for_dev():
         {"Sid": "XRayTraces", "Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"},
         {"Sid": "CollectorWritesMetricLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/ai-gateway/dev/metrics:*"]},
+        {"Sid": "ReadLiveConfiguration", "Effect": "Allow",
+         "Action": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
+         "Resource": _live_config_arns(inv)},
     ]}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,7 +47,11 @@ def render(loaded: LoadedSettings, ctx: GatewayRenderContext | None = None) -> t
 
 
 def parse(text: str) -> Any:
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """The file's document. agentgateway reads it with a YAML parser; the text is ASCII JSON, which
+    every YAML 1.2 parser reads the same (PyYAML, a YAML 1.1 parser, must at least accept it)."""
+    assert text.isascii(), "ASCII only: no escapes whose reading could differ between parsers"
+    assert isinstance(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), dict)
+    return json.loads(text)
 
 
 def assert_schema_valid(validator: Draft202012Validator, document: Any) -> None:
@@ -69,7 +74,7 @@ def assert_invariants(loaded: LoadedSettings, ctx: GatewayRenderContext, config:
     settings = loaded.settings
     document = parse(text)
     assert_schema_valid(validator, document)
-    assert document == config, "YAML text and dict disagree"
+    assert document == config, "text and dict disagree"
 
     for path, value in checks.values_under(config, checks.HOST_KEYS):
         assert checks.HOST_PORT.match(value), (path, value)
