@@ -22,6 +22,8 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
+import gateway_config
+
 from .base import child_opts
 from .context import StackContext
 from .edge import Edge
@@ -251,7 +253,7 @@ class GatewayService(pulumi.ComponentResource):
                        else pulumi.Output.from_input(s.live_config.agent_image))
 
         def render(a: list[Any]) -> str:
-            secret_arn_by_provider, gateway_group, collector_group, metrics_group, image = a
+            secret_arn_by_provider, gateway_group, collector_group, metrics_group, image, documents = a
             return container_definitions_json(s, TaskRenderContext(
                 region=ctx.region,
                 collector_config_yaml=otel.to_yaml(collector_config(metrics_group)),
@@ -261,6 +263,7 @@ class GatewayService(pulumi.ComponentResource):
                 agent_image=image,
                 agent_manifest=manifest,
                 poll_interval_seconds=s.live_config.poll_interval_seconds,
+                startup_fingerprint=gateway_config.startup_fingerprint(documents["base"]),
             ))
 
         self.container_definitions: pulumi.Output[str] = pulumi.Output.all(
@@ -269,6 +272,7 @@ class GatewayService(pulumi.ComponentResource):
             observability.collector_log_group.name,
             observability.metrics_log_group.name,
             agent_image,
+            live_config.documents,
         ).apply(render)
 
         self.task_definition = aws.ecs.TaskDefinition(

@@ -192,6 +192,7 @@ class LiveConfig(pulumi.ComponentResource):
         )
 
         self.profile_ids = profile_ids
+        self.documents = documents
         self.outputs: dict[str, pulumi.Input[object]] = {
             "configApplicationId": self.application.id,
             "configEnvironmentId": self.environment.environment_id,

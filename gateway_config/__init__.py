@@ -6,6 +6,6 @@ tests and the validator Lambda run the same ones); ``prices`` the shipped price 
 """
 
 from .model import GatewayBase, GatewayOverlay, Team
-from .render import Rendered, content_hash, render
+from .render import Rendered, content_hash, render, startup_fingerprint
 
-__all__ = ["GatewayBase", "GatewayOverlay", "Rendered", "Team", "content_hash", "render"]
+__all__ = ["GatewayBase", "GatewayOverlay", "Rendered", "Team", "content_hash", "render", "startup_fingerprint"]

@@ -217,6 +217,20 @@ def routed_models(base: GatewayBase) -> list[tuple[str, str]]:
 # --- pieces ---------------------------------------------------------------------------------
 
 
+STARTUP_ONLY_EXCEPT = ("modelCatalog",)
+"""Keys of the ``config`` section agentgateway does apply on a reload; it reads the rest only at
+process start (the schema's description of ``config``)."""
+
+
+def startup_fingerprint(base: GatewayBase | Mapping[str, Any]) -> str:
+    """A hash of the part of the config a running gateway ignores on reload (listeners' addresses,
+    logging): the task definition carries it, so a change to it starts new tasks instead of being
+    published to tasks that would never apply it."""
+    base = base if isinstance(base, GatewayBase) else GatewayBase.model_validate(base)
+    startup = {k: v for k, v in _runtime_config(base).items() if k not in STARTUP_ONLY_EXCEPT}
+    return content_hash(json.dumps(startup, sort_keys=True, separators=(",", ":")))
+
+
 def _runtime_config(base: GatewayBase) -> dict[str, Any]:
     level = base.log_level
     if level in ("warn", "error"):

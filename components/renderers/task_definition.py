@@ -15,7 +15,8 @@ Four containers, sharing a ``config`` volume at ``/config`` (docs/adr/0013):
   agent image contains (no public source describes it, so its own health cannot be relied on).
 - ``gateway`` (agentgateway): ``-f /config/gateway.json``, which it watches and hot-reloads
   (250 ms debounce; an invalid file leaves the last good config serving); the catalog file is
-  watched on its own. Data port 8787 and readiness port 15021 (the ALB health check); provider keys
+  watched on its own. The part of ``config`` read only at start (addresses, logging) is hashed into
+  a label, so changing it replaces the tasks. Data port 8787 and readiness port 15021 (the ALB health check); provider keys
   injected from Secrets Manager by ARN under the env names the config references; runs as the
   image's non-root user with a read-only root filesystem, ``/config`` read-only and a writable
   ``/tmp``; ``stopTimeout`` lets in-flight streams finish.
@@ -83,6 +84,13 @@ class TaskRenderContext:
     agent_manifest: Mapping[str, Any]
     """The agent's ``MANIFEST``: ``"<application>:<environment>:<profile>"`` -> ``{"writeTo": {"path"}}``."""
     poll_interval_seconds: int
+    startup_fingerprint: str
+    """:func:`gateway_config.startup_fingerprint` of the published base (a label on the gateway)."""
+
+
+STARTUP_LABEL = "ai-gateway.startup-config"
+"""Docker label holding the hash of the config the gateway reads only at start: when it changes,
+the task definition changes and ECS replaces the tasks (a reload would not apply it)."""
 
 
 def agent_manifest(application: str, environment: str, gateway_profile: str, catalog_profile: str) -> dict[str, Any]:
@@ -126,6 +134,7 @@ def container_definitions(settings: StackSettings, ctx: TaskRenderContext) -> li
         "linuxParameters": {"capabilities": {"drop": ["ALL"]}},
         "ulimits": [{"name": "nofile", "softLimit": NOFILE_LIMIT, "hardLimit": NOFILE_LIMIT}],
         "stopTimeout": svc.stop_timeout_seconds,
+        "dockerLabels": {STARTUP_LABEL: ctx.startup_fingerprint},
         "dependsOn": [{"containerName": COLLECTOR, "condition": "START"},
                       {"containerName": CONFIG_CHECK, "condition": "HEALTHY"}],
         "logConfiguration": _awslogs(ctx.gateway_log_group, ctx.region, GATEWAY),

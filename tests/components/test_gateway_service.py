@@ -467,3 +467,15 @@ def test_preview_does_not_crash_and_leaves_computed_values_unknown(stack):
     assert inv.one(TASK).inputs["containerDefinitions"] == UNKNOWN
     assert inv.one(SERVICE).inputs["waitForSteadyState"] is True
     assert inv.outputs["clusterName"] == f"ai-gateway-{stack}"
+
+
+def test_a_change_the_gateway_reads_only_at_start_replaces_the_tasks_and_a_reloadable_one_does_not():
+    def label(inv):
+        return containers(inv)["gateway"]["dockerLabels"]["ai-gateway.startup-config"]
+
+    base = label(baseline("dev"))
+    assert base.startswith("sha256:")
+    # Logging is read once, at process start: a new value must reach new tasks, not a reload.
+    assert label(run_stack("dev", {"service": {"logLevel": "debug"}})) != base
+    # Routing and teams are reloaded from the watched file: the tasks stay.
+    assert label(run_stack("dev", {"routing": {"modelAliases": {"fast": "gpt-4o-mini"}}})) == base
