@@ -14,14 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 from functions.shared.appconfig import AppConfig, appconfig_client
-from functions.shared.log import make_logger
+from functions.shared.log import make_logger, service_name
 
 from .deadline import Deadline
 from .publish import Publisher
 from .request import prepare
 from .settings import PublisherSettings
 
-logger = make_logger("publisher")
+logger = make_logger(service_name("publisher"))
 
 
 @lru_cache(maxsize=1)

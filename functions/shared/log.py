@@ -6,9 +6,15 @@ default. Log decisions with ids, versions and hashes in ``extra``; never a confi
 
 from __future__ import annotations
 
+import os
 from typing import IO, Optional
 
 from aws_lambda_powertools import Logger
+
+
+def service_name(default: str) -> str:
+    """``POWERTOOLS_SERVICE_NAME`` when the function's environment sets it, else ``default``."""
+    return os.environ.get("POWERTOOLS_SERVICE_NAME") or default
 
 
 def make_logger(service: str, *, stream: Optional[IO[str]] = None) -> Logger:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.shared.log import make_logger
+from functions.shared.log import make_logger, service_name
 
 from .check import ConfigurationRejected, ValidatorSettings, problems, rejection
 
-logger = make_logger("validator")
+logger = make_logger(service_name("validator"))
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:

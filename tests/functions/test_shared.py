@@ -9,6 +9,7 @@ from botocore.stub import Stubber
 from functions.publisher.settings import ENV_VARS, PublisherSettings
 from functions.shared.appconfig import AppConfig, HostedVersion, error_code, is_conflict
 from functions.shared.env import MissingEnvironment, name_list, read_env
+from functions.shared.log import service_name
 
 from .conftest import REGION, publisher_environ
 
@@ -82,3 +83,10 @@ def test_no_hosted_version_yet(stubbed):
     stubber.add_response("list_hosted_configuration_versions", {"Items": []},
                          {"ApplicationId": "app0001", "ConfigurationProfileId": "prof001", "MaxResults": 1})
     assert appconfig.latest_hosted_version("prof001") is None
+
+
+def test_the_service_name_follows_the_functions_environment(monkeypatch):
+    monkeypatch.delenv("POWERTOOLS_SERVICE_NAME", raising=False)
+    assert service_name("publisher") == "publisher"
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "config-publisher")
+    assert service_name("publisher") == "config-publisher"
