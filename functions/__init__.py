@@ -1,1 +1,1 @@
-"""Placeholder until the lambdas branch lands."""
+"""Lambda functions of the control plane, one package per function, plus ``shared`` (docs/lambda-packaging.md)."""

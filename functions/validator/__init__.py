@@ -1,1 +1,1 @@
-"""Placeholder until the lambdas branch lands."""
+"""The AppConfig Lambda validator: the same checks as the tests, on every deployment of either profile."""
