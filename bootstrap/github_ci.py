@@ -94,9 +94,9 @@ class GithubCi(pulumi.ComponentResource):
         for env, scope in scopes.items():
             deploy = role(f"deploy-{env}", environment_subject(repo, env),
                           f"pulumi up of {settings.gateway_project} stack {env} from the {env} environment of {repo}")
-            count = len(deploy_documents(types, scope, WORST_CASE_PARTITION, SAMPLE_ACCOUNT, sample_state))
+            count = len(deploy_documents(types, [scope], WORST_CASE_PARTITION, SAMPLE_ACCOUNT, sample_state))
             attach(f"deploy-{env}", deploy, count,
-                   lambda part, acct, *st, s=scope: deploy_documents(types, s, part, acct, state_of(st)))
+                   lambda part, acct, *st, s=scope: deploy_documents(types, [s], part, acct, state_of(st)))
             self.deploy_roles[env] = deploy
 
         self.register_outputs({"previewRoleArn": self.preview_role.arn,
