@@ -231,6 +231,10 @@ def size(doc: Mapping[str, Any]) -> int:
     return len(json.dumps(doc, separators=(",", ":")))
 
 
+class StatementTooLarge(ValueError):
+    """One statement alone exceeds a managed policy's size limit (too many stacks in one role)."""
+
+
 def pack(statements: Sequence[dict[str, Any]], limit: int = MANAGED_POLICY_LIMIT) -> list[Document]:
     """Statements into as few documents as fit ``limit`` each (first fit, in order)."""
     documents: list[Document] = []
@@ -242,7 +246,7 @@ def pack(statements: Sequence[dict[str, Any]], limit: int = MANAGED_POLICY_LIMIT
         else:
             single = document(st)
             if size(single) > limit:
-                raise ValueError(f"statement {st.get('Sid')} alone is larger than {limit} characters")
+                raise StatementTooLarge(f"statement {st.get('Sid')} alone is larger than {limit} characters")
             documents.append(single)
     return documents
 

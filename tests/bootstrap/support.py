@@ -36,6 +36,16 @@ def bootstrap_baseline(preview: bool = False) -> Inventory:
     return run_bootstrap(preview=preview)
 
 
+THREE_CLASSES = {"dev": ["dev", "sandbox-alice"], "staging": ["eu-staging"], "prod": ["prod"]}
+"""Deploy roles of every class, one with two stacks (sandbox-alice and eu-staging have no stack file)."""
+
+
+@lru_cache(maxsize=None)
+def three_classes() -> Inventory:
+    """The example stack with :data:`THREE_CLASSES` as its deploy roles (cached: read-only)."""
+    return run_bootstrap({"deployRoles": THREE_CLASSES})
+
+
 def documents(inv: Inventory, role_prefix: str) -> list[dict[str, Any]]:
     """The managed-policy documents of one role (``preview``, ``deploy-dev``, ...), in order."""
     rows = [r for r in inv.of_type("aws:iam/policy:Policy") if r.name.rsplit("-", 1)[0] == f"ci-{role_prefix}"]

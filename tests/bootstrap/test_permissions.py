@@ -32,7 +32,7 @@ from tests.support import everything_on
 from tools import stack_types
 
 from . import iam_reference
-from .support import bootstrap_baseline, documents
+from .support import bootstrap_baseline, documents, three_classes
 
 STATE = StateAccess("arn:aws:s3:::ai-gateway-example-state-123456789012-us-east-1",
                     "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", "ai-gateway")
@@ -260,14 +260,21 @@ def test_three_stacks_in_one_class_fit_iam_limits_with_every_type() -> None:
     assert grants(docs) == set().union(*(grants(deploy_documents(TABLE, [s], "aws", ACCOUNT, STATE)) for s in three))
 
 
-def test_synthesized_roles_carry_the_rendered_documents() -> None:
-    inv = bootstrap_baseline()
+ZONES = ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE")
+
+
+@pytest.mark.parametrize(("inventory", "role", "stacks"), [
+    (bootstrap_baseline, "dev", ["dev"]), (three_classes, "dev", ["dev", "sandbox-alice"]),
+    (three_classes, "staging", ["eu-staging"]),
+])
+def test_synthesized_roles_carry_the_rendered_documents(inventory, role, stacks) -> None:
+    inv = inventory()
     types = granted_types("stacks")
-    scope = Scope(Naming("ai-gateway", "dev"), "us-east-1", ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE"))
+    scopes = [Scope(Naming("ai-gateway", stack), "us-east-1", ZONES) for stack in stacks]
     bucket = inv.outputs["stateBucket"]
     state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
-    assert documents(inv, "deploy-dev") == deploy_documents(types, [scope], "aws", "123456789012", state)
-    granted = {a for st in statements(documents(inv, "deploy-dev")) for a in actions(st)}
+    assert documents(inv, f"deploy-{role}") == deploy_documents(types, scopes, "aws", ACCOUNT, state)
+    granted = {a for st in statements(documents(inv, f"deploy-{role}")) for a in actions(st)}
     assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "lambda:CreateFunction" not in granted
-    route53 = [st for st in statements(documents(inv, "deploy-dev")) if "route53:ChangeResourceRecordSets" in actions(st)]
+    route53 = [st for st in statements(documents(inv, f"deploy-{role}")) if "route53:ChangeResourceRecordSets" in actions(st)]
     assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))
