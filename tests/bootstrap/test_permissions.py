@@ -32,7 +32,7 @@ from tests.support import everything_on
 from tools import stack_types
 
 from . import iam_reference
-from .support import bootstrap_baseline, documents, three_classes
+from .support import REPOSITORY_ROLES, bootstrap_baseline, documents, three_classes
 
 STATE = StateAccess("arn:aws:s3:::ai-gateway-example-state-123456789012-us-east-1",
                     "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", "ai-gateway")
@@ -264,7 +264,7 @@ ZONES = ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE")
 
 
 @pytest.mark.parametrize(("inventory", "role", "stacks"), [
-    (bootstrap_baseline, "dev", ["dev"]), (three_classes, "dev", ["dev", "sandbox-alice"]),
+    (bootstrap_baseline, "dev", REPOSITORY_ROLES["dev"]), (three_classes, "dev", ["dev", "sandbox-alice"]),
     (three_classes, "staging", ["eu-staging"]),
 ])
 def test_synthesized_roles_carry_the_rendered_documents(inventory, role, stacks) -> None:

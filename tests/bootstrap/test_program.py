@@ -14,7 +14,7 @@ from bootstrap.settings import SettingsError, parse_settings
 from policy import check
 from tests.support import ROOT
 
-from .support import PROJECT_DIR, THREE_CLASSES, bootstrap_baseline, documents, run_bootstrap, three_classes
+from .support import PROJECT_DIR, REPOSITORY_ROLES, THREE_CLASSES, bootstrap_baseline, documents, run_bootstrap, three_classes
 
 REPO = {"repository": "example-org/ai-gateway"}
 
@@ -47,7 +47,7 @@ def test_state_backend_is_hardened_and_protected() -> None:
 
 
 @pytest.mark.parametrize(("inventory", "roles"), [
-    (bootstrap_baseline, {"dev": ["dev"], "prod": ["prod"]}), (three_classes, THREE_CLASSES),
+    (bootstrap_baseline, REPOSITORY_ROLES), (three_classes, THREE_CLASSES),
 ], ids=["default", "three-classes"])
 def test_outputs_the_workflows_need(inventory, roles) -> None:
     outputs = inventory().outputs

@@ -44,8 +44,7 @@ def test_default_is_one_role_per_class_with_stacks_listing_them() -> None:
 
 def test_default_is_read_from_this_repositorys_stack_files() -> None:
     expected = {env: tuple(stacks) for env, stacks in by_environment().items() if env != "all" and stacks}
-    assert parse_settings(BASE, PROJECT, "example").deploy_roles == expected
-    assert expected == {"dev": ("dev",), "prod": ("prod",)}
+    assert expected and parse_settings(BASE, PROJECT, "example").deploy_roles == expected
 
 
 def test_default_follows_the_classes_the_stack_files_declare(tmp_path: Path) -> None:

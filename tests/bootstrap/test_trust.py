@@ -14,7 +14,7 @@ from bootstrap.documents import (
     pull_request_subject,
 )
 
-from .support import THREE_CLASSES, bootstrap_baseline, run_bootstrap, three_classes, trust
+from .support import REPOSITORY_ROLES, THREE_CLASSES, bootstrap_baseline, run_bootstrap, three_classes, trust
 
 REPO = "example-org/ai-gateway"
 PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -89,8 +89,8 @@ def environment_token(name: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("inventory", "env"), [
-    (bootstrap_baseline, "dev"), (bootstrap_baseline, "prod"),
-    (three_classes, "dev"), (three_classes, "staging"), (three_classes, "prod"),
+    *((bootstrap_baseline, env) for env in REPOSITORY_ROLES),
+    *((three_classes, env) for env in THREE_CLASSES),
 ])
 def test_deploy_role_only_for_its_environment_class(inventory, env: str) -> None:
     """Trust follows the class, whatever stacks the role deploys: the GitHub environment is the
@@ -106,7 +106,7 @@ def test_deploy_role_only_for_its_environment_class(inventory, env: str) -> None
 
 
 @pytest.mark.parametrize(("inventory", "roles"), [
-    (bootstrap_baseline, ["ci-deploy-dev", "ci-deploy-prod", "ci-preview"]),
+    (bootstrap_baseline, sorted([*(f"ci-deploy-{env}" for env in REPOSITORY_ROLES), "ci-preview"])),
     (three_classes, ["ci-deploy-dev", "ci-deploy-prod", "ci-deploy-staging", "ci-preview"]),
 ])
 def test_every_role_of_the_stack_is_federated_to_github_only(inventory, roles) -> None:
