@@ -138,8 +138,8 @@ class GithubCi(pulumi.ComponentResource):
             own = [scopes[stack] for stack in stacks]
             # The description names the setting, not the stacks: adding a stack changes only policies.
             deploy = role(f"deploy-{env}", environment_subject(repo, env),
-                          f"pulumi up of the {env}-class {settings.gateway_project} stacks (bootstrap deployRoles.{env}) "
-                          f"from the {env} environment of {repo}")
+                          f"pulumi up of the {env}-class {settings.gateway_project} stacks "
+                          f"(bootstrap deployRoles.{env}) from the {env} environment of {repo}")
             attach(f"deploy-{env}", deploy,
                    lambda part, acct, *st, o=own: deploy_documents(types, o, part, acct, state_of(st)))
             self.deploy_roles[env] = deploy

@@ -35,7 +35,7 @@ class Bootstrap(pulumi.ComponentResource):
         counts = policy_counts(loaded, types, sample)  # settings errors before any resource is registered
         if loaded.uncovered:
             pulumi.log.warn(f"deployRoles: no deploy role lists the repository's stacks {', '.join(loaded.uncovered)}; "
-                            "their class's deploy job will fail on them unless another bootstrap's role covers them")
+                            "these roles cannot preview or deploy them (another account's bootstrap may)")
         super().__init__("ai-gateway-bootstrap:index:Bootstrap", name, None, opts)
         self.provider = aws.Provider(
             f"{name}-aws", region=loaded.region,

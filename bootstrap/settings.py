@@ -105,8 +105,8 @@ class LoadedSettings:
     deploy_roles: Mapping[str, tuple[str, ...]]
     """Environment class -> the stacks its deploy role deploys, in class order (dev, staging, prod)."""
     uncovered: tuple[str, ...] = ()
-    """Stacks of the repository that no deploy role lists (the deploy workflow would run them with
-    their class's role and fail)."""
+    """Stacks of the repository that no deploy role lists: the workflows would preview and deploy
+    them with these roles, which cannot (another account's bootstrap may cover them)."""
 
     @property
     def stacks(self) -> tuple[str, ...]:
@@ -180,10 +180,10 @@ def _check_classes(roles: Mapping[str, Sequence[str]], repository: RepositorySta
     declared = {stack: env for env, stacks in repository.items() for stack in stacks}
     for env, stacks in roles.items():
         for stack in stacks:
-            if declared.get(stack, env) != env:
-                raise SettingsError(f"deployRoles.{env}", f"{stack!r} is a {declared[stack]} stack (Pulumi.{stack}.yaml "
-                                                          f"declares ai-gateway:environment: {declared[stack]}); "
-                                                          f"list it under {declared[stack]}")
+            other = declared.get(stack, env)
+            if other != env:
+                raise SettingsError(f"deployRoles.{env}", f"{stack!r} is a {other} stack (Pulumi.{stack}.yaml declares "
+                                                          f"ai-gateway:environment: {other}); list it under {other}")
 
 
 def check_apart(project: str, roles: Mapping[str, Sequence[str]], own: Naming) -> None:

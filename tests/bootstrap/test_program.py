@@ -14,7 +14,15 @@ from bootstrap.settings import SettingsError, parse_settings
 from policy import check
 from tests.support import ROOT
 
-from .support import PROJECT_DIR, REPOSITORY_ROLES, THREE_CLASSES, bootstrap_baseline, documents, run_bootstrap, three_classes
+from .support import (
+    PROJECT_DIR,
+    REPOSITORY_ROLES,
+    THREE_CLASSES,
+    bootstrap_baseline,
+    documents,
+    run_bootstrap,
+    three_classes,
+)
 
 REPO = {"repository": "example-org/ai-gateway"}
 
@@ -65,7 +73,8 @@ def test_every_class_with_several_stacks_passes_the_pack() -> None:
     dev = json.dumps(documents(inv, "deploy-dev"))
     assert "ai-gateway-dev-*" in dev and "ai-gateway-sandbox-alice-*" in dev and "ai-gateway-prod" not in dev
     preview = json.dumps(documents(inv, "preview"))
-    assert all(f"/.pulumi/stacks/ai-gateway/{stack}.*" in preview for stacks in THREE_CLASSES.values() for stack in stacks)
+    listed = [stack for stacks in THREE_CLASSES.values() for stack in stacks]
+    assert all(f"/.pulumi/stacks/ai-gateway/{stack}.*" in preview for stack in listed)
 
 
 def test_pulumi_cloud_users_get_no_bucket_and_no_key() -> None:
@@ -104,7 +113,8 @@ MANY = {"dev": ["dev", *(f"sandbox-alice-{n}" for n in range(1, 6))], "staging":
     ({"github": {"repository": "not a repo"}}, "example", "ai-gateway-bootstrap:github.repository: string should match"),
     ({"deployRoles": {"dev": ["dev"], "prod": ["dev-eu"]}}, "example",
      "ai-gateway-bootstrap:deployRoles: 'dev' (dev) is a prefix of 'dev-eu' (prod)"),
-    ({"deployRoles": {"staging": ["prod"]}}, "example", "ai-gateway-bootstrap:deployRoles.staging: 'prod' is a prod stack"),
+    ({"deployRoles": {"staging": ["prod"]}}, "example",
+     "ai-gateway-bootstrap:deployRoles.staging: 'prod' is a prod stack"),
     ({}, "prod", "ai-gateway-bootstrap:deployRoles: the bootstrap stack's names (ai-gateway-prod-...) overlap"),
     ({"environments": ["dev", "prod"]}, "example", "ai-gateway-bootstrap:environments: replaced by deployRoles"),
     ({"deployRoles": TOO_MANY, "permissions": {"resourceTypes": "all"}}, "example",
