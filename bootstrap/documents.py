@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from components.naming import Naming
 from components.renderers.policy_documents import Document, account_root, document, statement
@@ -122,11 +122,14 @@ class Scope:
         }
 
 
-def render_condition(condition: Condition | None, scope: Scope) -> dict[str, Any] | None:
-    """The IAM condition block of a table condition."""
+def render_condition(condition: Condition | None, scopes: Sequence[Scope]) -> dict[str, Any] | None:
+    """The IAM condition block of a table condition, for stacks of one project in one region.
+
+    Tag conditions list the ``stack`` tag of every scope: ``StringEquals`` with several values
+    matches any of them, so a grant the stacks share on the same resources stays one statement."""
     if condition is None:
         return None
-    tags = {"project": scope.naming.project, "stack": scope.naming.stack}
+    tags = _tags(scopes)
     kind, values = condition.kind, list(condition.values)
     if kind == "resource-tags":
         return {"StringEquals": {f"aws:ResourceTag/{k}": v for k, v in tags.items()}}
@@ -137,12 +140,26 @@ def render_condition(condition: Condition | None, scope: Scope) -> dict[str, Any
     if kind == "service-linked":
         return {"StringEquals": {"iam:AWSServiceName": _one_or_list(values)}}
     if kind == "via":
-        services = [f"{s}.{scope.region}.amazonaws.com" for s in values]
+        services = [f"{s}.{_shared(scopes, lambda sc: sc.region)}.amazonaws.com" for s in values]
         return {"StringEquals": {"kms:ViaService": _one_or_list(services),
                                  **{f"aws:ResourceTag/{k}": v for k, v in tags.items()}}}
     if kind == "create-action":
         return {"StringEquals": {"ec2:CreateAction": _one_or_list(values)}}
     raise ValueError(f"unknown condition kind {kind!r}")
+
+
+def _tags(scopes: Sequence[Scope]) -> dict[str, str | list[str]]:
+    """The ``project`` and ``stack`` tag values a tag condition requires."""
+    return {"project": _shared(scopes, lambda sc: sc.naming.project),
+            "stack": _one_or_list(sorted({sc.naming.stack for sc in scopes}))}
+
+
+def _shared(scopes: Sequence[Scope], attribute: Callable[[Scope], str]) -> str:
+    # Listing two projects (or regions) next to two stacks would also allow the crossed pairs.
+    found = {attribute(sc) for sc in scopes}
+    if len(found) != 1:
+        raise ValueError(f"one condition cannot cover {sorted(found)}: the scopes must share them")
+    return found.pop()
 
 
 def _one_or_list(values: list[str]) -> str | list[str]:
@@ -173,20 +190,20 @@ def table_statements(grants: Sequence[Grant], scopes: Sequence[Scope], partition
                      sid: str) -> list[dict[str, Any]]:
     """Statements for the grants in each scope, merged without widening anything.
 
-    Rows with the same condition and the same resources become one statement (union of
-    actions); then statements with the same condition and the same actions (union of
-    resources). Neither step lets an action reach a resource it was not granted on.
-    Conditions that name the stack (tags) keep scopes apart.
+    A row renders once for the scopes it names the same resources for (ids, scoped by tags: the
+    condition lists those stacks' tags) and once per scope otherwise (each stack's prefix, with
+    that stack's tags only). Then rows with the same condition and the same resources become one
+    statement (union of actions), and statements with the same condition and the same actions
+    one statement (union of resources). No step lets an action reach a resource, or a tag value,
+    that one stack's rendering did not grant it on.
     """
-    values = [s.values(partition, account_id) for s in scopes]
     by_resources: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     conditions: dict[str, dict[str, Any] | None] = {}
-    for scope, vals in zip(scopes, values):
-        for row in grants:
-            condition = render_condition(row.condition, scope)
+    for row in grants:
+        for resources, group in _by_resources(row, scopes, partition, account_id):
+            condition = render_condition(row.condition, group)
             ckey = json.dumps(condition, sort_keys=True)
             conditions[ckey] = condition
-            resources = tuple(_resources(row, [scope], [vals]))
             by_resources.setdefault((ckey, resources), set()).update(row.actions)
     by_actions: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     for (ckey, resources), actions in by_resources.items():
@@ -198,9 +215,24 @@ def table_statements(grants: Sequence[Grant], scopes: Sequence[Scope], partition
     return statements
 
 
+def _by_resources(row: Grant, scopes: Sequence[Scope], partition: str,
+                  account_id: str) -> list[tuple[tuple[str, ...], list[Scope]]]:
+    """The row's rendered resources with the scopes that render them alike (same project and
+    region too, so one condition can name them all)."""
+    groups: dict[tuple[tuple[str, ...], str, str], list[Scope]] = {}
+    for scope in scopes:
+        resources = tuple(_resources(row, [scope], [scope.values(partition, account_id)]))
+        groups.setdefault((resources, scope.naming.project, scope.region), []).append(scope)
+    return [(key[0], group) for key, group in groups.items()]
+
+
 def size(doc: Mapping[str, Any]) -> int:
     """A policy's size as IAM counts it (no whitespace)."""
     return len(json.dumps(doc, separators=(",", ":")))
+
+
+class StatementTooLarge(ValueError):
+    """One statement alone exceeds a managed policy's size limit (too many stacks in one role)."""
 
 
 def pack(statements: Sequence[dict[str, Any]], limit: int = MANAGED_POLICY_LIMIT) -> list[Document]:
@@ -214,7 +246,7 @@ def pack(statements: Sequence[dict[str, Any]], limit: int = MANAGED_POLICY_LIMIT
         else:
             single = document(st)
             if size(single) > limit:
-                raise ValueError(f"statement {st.get('Sid')} alone is larger than {limit} characters")
+                raise StatementTooLarge(f"statement {st.get('Sid')} alone is larger than {limit} characters")
             documents.append(single)
     return documents
 
@@ -225,14 +257,15 @@ limit when rendered with the real partition, so the number of policies is known 
 SAMPLE_ACCOUNT = "000000000000"
 
 
-def deploy_documents(types: Iterable[str], scope: Scope, partition: str, account_id: str,
+def deploy_documents(types: Iterable[str], scopes: Sequence[Scope], partition: str, account_id: str,
                      state: StateAccess | None) -> list[Document]:
-    """The deploy role's permissions for one environment, split into managed-policy documents.
+    """The permissions of one environment class's deploy role, for its stacks (``scopes``), split
+    into managed-policy documents.
 
     The split is computed with a worst-case partition, so it is the same whatever account and
     partition the documents are finally rendered for (see :func:`document_count`)."""
-    return _documents(table_grants(types), [scope], partition, account_id, "Deploy",
-                      state_statements(state, [scope.naming.stack], write=True) if state else [])
+    return _documents(table_grants(types), scopes, partition, account_id, "Deploy",
+                      state_statements(state, [s.naming.stack for s in scopes], write=True) if state else [])
 
 
 def preview_documents(types: Iterable[str], scopes: Sequence[Scope], partition: str, account_id: str,

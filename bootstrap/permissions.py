@@ -6,7 +6,8 @@ create, read, update and delete it, as a list of :class:`Grant` rows:
 
 - ``read=True`` rows are metadata reads (Describe/Get/List of configuration and tags). They are
   what the **preview role** gets, so they never include data reads such as secret values.
-- The **deploy role** of one environment gets every row, rendered for that environment's stack.
+- The **deploy role** of one environment class gets every row, rendered for each stack it deploys
+  (``bootstrap.documents.table_statements`` merges the renderings without widening them).
 
 Each row names its resources as ARN templates and its scoping:
 
@@ -39,7 +40,7 @@ from typing import Iterable, Mapping
 class Condition:
     """A named condition block; rendered by ``bootstrap.documents.render_condition``.
 
-    ``kind`` is one of ``resource-tags`` (aws:ResourceTag/project and /stack of this stack),
+    ``kind`` is one of ``resource-tags`` (aws:ResourceTag/project and /stack of the role's stacks),
     ``request-tags`` (aws:RequestTag/...), ``passed-to`` (iam:PassedToService in ``values``),
     ``service-linked`` (iam:AWSServiceName in ``values``), ``via`` (kms:ViaService of the
     services in ``values``, in this region) plus the resource tags, ``create-action``
@@ -66,7 +67,7 @@ def service_linked(*names: str) -> Condition:
 
 
 def via(*services: str) -> Condition:
-    """Key use only through these services (kms:ViaService) and only on this stack's keys."""
+    """Key use only through these services (kms:ViaService) and only on the role's stacks' keys."""
     return Condition("via", tuple(sorted(services)))
 
 

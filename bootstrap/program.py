@@ -8,7 +8,8 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from .github_ci import GithubCi, StateHandles
+from .documents import SAMPLE_ACCOUNT
+from .github_ci import GithubCi, StateHandles, policy_counts, sample_state
 from .permissions import TABLE
 from .settings import LoadedSettings
 from .state import StateBackend, bucket_name
@@ -27,8 +28,15 @@ class Bootstrap(pulumi.ComponentResource):
     """State backend (unless Pulumi Cloud holds the state) and the GitHub CI roles."""
 
     def __init__(self, name: str, loaded: LoadedSettings, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("ai-gateway-bootstrap:index:Bootstrap", name, None, opts)
         settings, naming = loaded.settings, loaded.naming
+        types = granted_types(settings.permissions.resource_types)
+        sample = (sample_state(naming.project, bucket_name(naming, SAMPLE_ACCOUNT, loaded.region), loaded.region)
+                  if settings.state_backend.enabled else None)
+        counts = policy_counts(loaded, types, sample)  # settings errors before any resource is registered
+        if loaded.uncovered:
+            pulumi.log.warn(f"deployRoles: no deploy role lists the repository's stacks {', '.join(loaded.uncovered)}; "
+                            "these roles cannot preview or deploy them (another account's bootstrap may)")
+        super().__init__("ai-gateway-bootstrap:index:Bootstrap", name, None, opts)
         self.provider = aws.Provider(
             f"{name}-aws", region=loaded.region,
             default_tags=aws.ProviderDefaultTagsArgs(tags=naming.tags("bootstrap")),
@@ -43,10 +51,8 @@ class Bootstrap(pulumi.ComponentResource):
         if settings.state_backend.enabled:
             self.state = StateBackend("state", naming, settings.state_backend, loaded.region, account_id, partition,
                                       opts=child)
-            handles = StateHandles(self.state.bucket.arn, self.state.key.arn,
-                                   lambda acct: bucket_name(naming, acct, loaded.region))
-        types = granted_types(settings.permissions.resource_types)
-        self.ci = GithubCi("ci", loaded, types, account_id, partition, handles, opts=child)
+            handles = StateHandles(self.state.bucket.arn, self.state.key.arn)
+        self.ci = GithubCi("ci", loaded, types, counts, account_id, partition, handles, opts=child)
 
         deploy_arns = {env: role.arn for env, role in self.ci.deploy_roles.items()}
         variables: dict[str, pulumi.Input[str]] = {"AWS_PREVIEW_ROLE_ARN": self.ci.preview_role.arn,
@@ -58,6 +64,7 @@ class Bootstrap(pulumi.ComponentResource):
             "oidcProviderArn": self.ci.provider_arn,
             "previewRoleArn": self.ci.preview_role.arn,
             "deployRoleArns": deploy_arns,
+            "deployRoleStacks": {env: list(stacks) for env, stacks in loaded.deploy_roles.items()},
             "stateBucket": self.state.bucket.bucket if self.state else None,
             "backendUrl": self.state.backend_url if self.state else None,
             "secretsProvider": self.state.secrets_provider if self.state else None,

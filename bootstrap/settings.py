@@ -10,12 +10,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from components.naming import Naming
+from components.settings import SettingsError as StackSettingsError
+from components.settings.environments import ENVIRONMENTS
+from tools.stack_config import StackFileError
+from tools.stack_names import StackNameError, parse_stack_name
+from tools.stacks import ROOT as REPOSITORY_ROOT
+from tools.stacks import environment_of, stack_names
 
 NAMESPACE = "ai-gateway-bootstrap"
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
@@ -35,13 +42,6 @@ class SettingsError(Exception):
 class _Model(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
                               use_attribute_docstrings=True)
-
-
-class _Problem(ValueError):
-    def __init__(self, key: str, problem: str):
-        self.key = key
-        self.problem = problem
-        super().__init__(problem)
 
 
 class GithubSettings(_Model):
@@ -81,9 +81,12 @@ class BootstrapSettings(_Model):
 
     gateway_project: Annotated[str, Field(pattern=NAME)] = "ai-gateway"
     """Project name of the gateway (``name`` in the root Pulumi.yaml). Default ai-gateway."""
-    environments: Annotated[list[Annotated[str, Field(pattern=NAME)]], Field(min_length=1)] = ["dev", "prod"]
-    """GitHub environments, one deploy role each; each deploys the gateway stack of the same name.
-    Default dev and prod."""
+    deploy_roles: Optional[dict[str, list[str]]] = None
+    """Deploy roles by environment class (``dev``, ``staging``, ``prod``: also the GitHub environment
+    whose jobs may assume the role), each with the gateway stacks it deploys, e.g.
+    ``{dev: [dev, sandbox-alice], staging: [eu-staging], prod: [prod]}``. A stack whose stack file
+    declares another class is refused. Default: one role per class that has stack files in the
+    repository, listing them (``python -m tools.stacks``)."""
     github: GithubSettings
     """GitHub repository and OIDC provider. Required."""
     state_backend: StateBackendSettings = StateBackendSettings()
@@ -91,36 +94,114 @@ class BootstrapSettings(_Model):
     permissions: PermissionsSettings = PermissionsSettings()
     """Deploy permissions."""
 
-    @model_validator(mode="after")
-    def _names_apart(self) -> "BootstrapSettings":
-        if len(set(self.environments)) != len(self.environments):
-            raise _Problem("environments", "lists an environment twice")
-        prefixes = {env: Naming(self.gateway_project, env).prefix for env in self.environments}
-        for a, pa in prefixes.items():
-            for b, pb in prefixes.items():
-                if a != b and (pb + "-").startswith(pa + "-"):
-                    raise _Problem("environments", f"{a!r} is a prefix of {b!r}: the {a} deploy role could "
-                                                   f"manage {b}'s resources ({pb}-...)")
-        return self
-
 
 @dataclass(frozen=True)
 class LoadedSettings:
-    """Validated settings, the region, and the bootstrap's own naming."""
+    """Validated settings, the region, the bootstrap's own naming, and the resolved deploy roles."""
 
     settings: BootstrapSettings
     region: str
     naming: Naming
+    deploy_roles: Mapping[str, tuple[str, ...]]
+    """Environment class -> the stacks its deploy role deploys, in class order (dev, staging, prod)."""
+    uncovered: tuple[str, ...] = ()
+    """Stacks of the repository that no deploy role lists: the workflows would preview and deploy
+    them with these roles, which cannot (another account's bootstrap may cover them)."""
 
-    def check_apart(self) -> None:
-        """The bootstrap's own names (roles, policies) must not fall under any deploy scope,
-        or a deploy role could rewrite its own permissions."""
-        own = self.naming.prefix + "-"
-        for env in self.settings.environments:
-            scope = Naming(self.settings.gateway_project, env).prefix + "-"
-            if own.startswith(scope) or scope.startswith(own):
-                raise SettingsError("environments", f"the bootstrap stack's names ({self.naming.prefix}-...) overlap "
-                                                    f"the {env} deploy scope ({scope}...); rename the bootstrap stack")
+    @property
+    def stacks(self) -> tuple[str, ...]:
+        """Every stack of every deploy role (what the preview role reads)."""
+        return tuple(stack for stacks in self.deploy_roles.values() for stack in stacks)
+
+
+RepositoryStacks = Mapping[str, Sequence[str]]
+"""Stack names by the environment class their stack files declare (``tools.stacks.by_environment``)."""
+
+
+def repository_stacks(root: Path = REPOSITORY_ROOT) -> dict[str, list[str]]:
+    """The repository's stacks by environment class, read as the deploy workflow reads them."""
+    found: dict[str, list[str]] = {env: [] for env in ENVIRONMENTS}
+    for name in stack_names(root):
+        try:
+            found[environment_of(name, root)].append(name)
+        except (StackFileError, StackNameError, StackSettingsError) as err:
+            detail = str(err).removeprefix(f"Pulumi.{name}.yaml: ")
+            raise SettingsError("deployRoles", f"cannot read the environment class of Pulumi.{name}.yaml "
+                                               f"({detail})") from None
+    return found
+
+
+def resolve_deploy_roles(explicit: Optional[Mapping[str, Sequence[str]]],
+                         repository: RepositoryStacks) -> dict[str, tuple[str, ...]]:
+    """The deploy roles: the explicit setting, or one per class with stacks in the repository."""
+    source = explicit if explicit is not None else {env: repository.get(env, []) for env in ENVIRONMENTS
+                                                     if repository.get(env)}
+    if not source:
+        raise SettingsError("deployRoles", "names no deploy role" if explicit is not None else
+                            "the repository has no stack files (Pulumi.<stack>.yaml) to derive it from; set it")
+    for env, stacks in source.items():
+        _check_role(env, stacks)
+    roles = {env: tuple(source[env]) for env in ENVIRONMENTS if env in source}
+    _check_once(roles)
+    _check_classes(roles, repository)
+    return roles
+
+
+def _check_role(env: str, stacks: Sequence[str]) -> None:
+    if env not in ENVIRONMENTS:
+        raise SettingsError(f"deployRoles.{env}", f"is not an environment class ({', '.join(ENVIRONMENTS)})")
+    if not stacks:
+        raise SettingsError(f"deployRoles.{env}", f"lists no stack (leave {env} out for no {env} deploy role)")
+    for stack in stacks:
+        if not _bare_stack_name(stack):
+            raise SettingsError(f"deployRoles.{env}", f"{stack!r} is not a bare Pulumi stack name (letters, digits, "
+                                                      "'-', '_', '.', at most 100 characters; no organization)")
+
+
+def _bare_stack_name(name: str) -> bool:
+    try:
+        return parse_stack_name(name).organization is None
+    except StackNameError:
+        return False
+
+
+def _check_once(roles: Mapping[str, Sequence[str]]) -> None:
+    seen: dict[str, str] = {}
+    for env, stacks in roles.items():
+        for stack in stacks:
+            if stack in seen:
+                where = "twice" if seen[stack] == env else f"under {seen[stack]} too"
+                raise SettingsError(f"deployRoles.{env}", f"lists {stack!r} {where}: a stack belongs to one class")
+            seen[stack] = env
+
+
+def _check_classes(roles: Mapping[str, Sequence[str]], repository: RepositoryStacks) -> None:
+    """A deploy role deploys only stacks of its own class (the deploy workflow checks the same)."""
+    declared = {stack: env for env, stacks in repository.items() for stack in stacks}
+    for env, stacks in roles.items():
+        for stack in stacks:
+            other = declared.get(stack, env)
+            if other != env:
+                raise SettingsError(f"deployRoles.{env}", f"{stack!r} is a {other} stack (Pulumi.{stack}.yaml declares "
+                                                          f"ai-gateway:environment: {other}); list it under {other}")
+
+
+def check_apart(project: str, roles: Mapping[str, Sequence[str]], own: Naming) -> None:
+    """No stack's names may fall under another stack's prefix (its grants would reach them), nor
+    under the bootstrap's own names or the reverse (a deploy role could rewrite its own permissions)."""
+    scopes = [(env, stack, Naming(project, stack).prefix) for env, stacks in roles.items() for stack in stacks]
+    for env_a, a, pa in scopes:
+        for env_b, b, pb in scopes:
+            if a == b or not (pb + "-").startswith(pa + "-"):
+                continue
+            if pa == pb:
+                raise SettingsError("deployRoles", f"{a!r} ({env_a}) and {b!r} ({env_b}) have the same names "
+                                                   f"({pa}-...); rename one of them")
+            raise SettingsError("deployRoles", f"{a!r} ({env_a}) is a prefix of {b!r} ({env_b}): {a}'s grants on "
+                                               f"{pa}-* would reach {b}'s resources ({pb}-...); rename one of them")
+        if (own.prefix + "-").startswith(pa + "-") or (pa + "-").startswith(own.prefix + "-"):
+            raise SettingsError("deployRoles", f"the bootstrap stack's names ({own.prefix}-...) overlap the deploy "
+                                               f"scope of stack {a!r} ({pa}-...); rename the bootstrap stack")
 
 
 _TOP_LEVEL = frozenset(f.alias or to_camel(n) for n, f in BootstrapSettings.model_fields.items())
@@ -145,9 +226,6 @@ def _parse(key: str, raw: Any) -> Any:
 def _error(err: ValidationError) -> SettingsError:
     first = err.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
-    problem = (first.get("ctx") or {}).get("error")
-    if isinstance(problem, _Problem):
-        return SettingsError(f"{key}.{problem.key}" if key else problem.key, problem.problem)
     if first["type"] == "extra_forbidden":
         return SettingsError(key, "unknown setting")
     if first["type"] == "missing":
@@ -157,8 +235,10 @@ def _error(err: ValidationError) -> SettingsError:
     return SettingsError(key, msg)
 
 
-def parse_settings(config: Mapping[str, Any], project: str, stack: str) -> LoadedSettings:
-    """Validate a bootstrap stack's config map. Raises :class:`SettingsError` on the first problem."""
+def parse_settings(config: Mapping[str, Any], project: str, stack: str,
+                   repository: Optional[RepositoryStacks] = None) -> LoadedSettings:
+    """Validate a bootstrap stack's config map against the repository's stacks (by class; default:
+    read from the stack files of this repository). Raises :class:`SettingsError` on the first problem."""
     region = config.get("aws:region")
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
         raise SettingsError("aws:region", "is required (`pulumi config set aws:region us-east-1`)"
@@ -168,6 +248,10 @@ def parse_settings(config: Mapping[str, Any], project: str, stack: str) -> Loade
         if not full_key.startswith(f"{NAMESPACE}:"):
             continue
         key = full_key[len(NAMESPACE) + 1:]
+        if key == "environments":
+            raise SettingsError(key, "replaced by deployRoles (environment class -> the stacks its role deploys, "
+                                     "e.g. {dev: [dev], prod: [prod]}); remove it to derive the roles from the "
+                                     "repository's stack files")
         if key not in _TOP_LEVEL:
             raise SettingsError(key, "unknown setting")
         data[key] = _parse(key, raw)
@@ -175,9 +259,13 @@ def parse_settings(config: Mapping[str, Any], project: str, stack: str) -> Loade
         settings = BootstrapSettings.model_validate(data)
     except ValidationError as err:
         raise _error(err) from None
-    loaded = LoadedSettings(settings=settings, region=region, naming=Naming(settings.gateway_project, stack))
-    loaded.check_apart()
-    return loaded
+    repository = repository_stacks() if repository is None else repository
+    roles = resolve_deploy_roles(settings.deploy_roles, repository)
+    naming = Naming(settings.gateway_project, stack)
+    check_apart(settings.gateway_project, roles, naming)
+    listed = {s for stacks in roles.values() for s in stacks}
+    uncovered = tuple(sorted(s for stacks in repository.values() for s in stacks if s not in listed))
+    return LoadedSettings(settings=settings, region=region, naming=naming, deploy_roles=roles, uncovered=uncovered)
 
 
 def load_from_pulumi() -> LoadedSettings:

@@ -9,8 +9,8 @@ Per stack (docs/adr/0013):
 - two deployment strategies: ``immediate`` (no duration, no bake: the predefined AllAtOnce bakes ten
   minutes and blocks the next deployment) and ``guarded`` (no duration, then ``bakeMinutes`` of
   alarm watching with automatic rollback);
-- a validator Lambda that both profiles call on every deployment: the same checks as the tests
-  (the official schema is far beyond AppConfig's 32 KB draft-04 inline validator);
+- a validator Lambda per profile (one zip), called on every deployment: the same checks as the
+  tests (the official schema is far beyond AppConfig's 32 KB draft-04 inline validator);
 - a publisher Lambda that renders base + overlay, validates, creates a hosted version only when
   the content hash changed, and deploys it, one deployment at a time;
 - ``aws.lambda_.Invocation`` of the publisher with this deploy's base and the settings' overlay:
@@ -40,8 +40,9 @@ from .renderers.function_policies import (
 ENVIRONMENT_NAME = "live"
 GATEWAY_PROFILE = "gateway"
 CATALOG_PROFILE = "catalog"
-PUBLISHER_TIMEOUT_SECONDS = 600
-"""Long enough to wait out another deployment's bake (guarded strategy) before deploying."""
+PUBLISHER_TIMEOUT_SECONDS = 900
+"""Lambda's maximum: long enough to wait out a previous deployment's bake (``bakeMinutes`` is at
+most 10) and then deploy."""
 
 
 @dataclass(frozen=True)
@@ -120,34 +121,41 @@ class LiveConfig(pulumi.ComponentResource):
         )
 
         provided = ",".join(sorted(provided_env))
-        self.validator = PythonFunction(
-            f"{name}-validator", ctx, source="validator",
-            description="AppConfig validator of the gateway config and model catalog",
-            logs_key=observability.logs_key,
-            environment={"PROVIDED_ENV": provided, "POWERTOOLS_SERVICE_NAME": "config-validator"},
-            timeout_seconds=15, memory_mb=512, reserved_concurrency=2,
-            opts=child_opts(self),
-        )
-        validator_permission = aws.lambda_.Permission(
-            f"{name}-validator-permission",
-            action="lambda:InvokeFunction",
-            function=self.validator.function.name,
-            principal="appconfig.amazonaws.com",
-            source_account=ctx.account_id,
-            opts=child_opts(self),
-        )
+        self.validators: dict[str, PythonFunction] = {}
 
         def profile(role: str) -> aws.appconfig.ConfigurationProfile:
+            # One validator per profile: the profile names it by ARN, so it cannot be told the profile's
+            # id; it is told which file it checks.
+            validator = PythonFunction(
+                f"{name}-{role}-validator", ctx, source="validator", function_name=f"{role}-validator",
+                description=f"AppConfig validator of the {role} profile",
+                logs_key=observability.logs_key,
+                environment={"VALIDATES": role, "APPLICATION_ID": self.application.id, "PROVIDED_ENV": provided,
+                             "POWERTOOLS_SERVICE_NAME": f"{role}-validator"},
+                timeout_seconds=15, memory_mb=512, reserved_concurrency=2,
+                opts=child_opts(self),
+            )
+            self.validators[role] = validator
+            permission = aws.lambda_.Permission(
+                f"{name}-{role}-validator-permission",
+                action="lambda:InvokeFunction",
+                function=validator.function.name,
+                principal="appconfig.amazonaws.com",
+                # No SourceArn: which ARN AppConfig presents is undocumented; the function itself
+                # refuses an event of any other application.
+                source_account=ctx.account_id,
+                opts=child_opts(self),
+            )
             return aws.appconfig.ConfigurationProfile(
                 f"{name}-{role}-profile",
                 application_id=self.application.id,
                 name=role,
-                description=f"agentgateway {role} file (JSON), validated by {naming.physical('validator')}",
+                description=f"agentgateway {role} file (JSON), validated by {naming.physical(role + '-validator')}",
                 location_uri="hosted",
                 type="AWS.Freeform",
                 validators=[aws.appconfig.ConfigurationProfileValidatorArgs(
-                    type="LAMBDA", content=self.validator.function.arn)],
-                opts=child_opts(self, depends_on=[validator_permission]),
+                    type="LAMBDA", content=validator.function.arn)],
+                opts=child_opts(self, depends_on=[permission]),
             )
 
         self.gateway_profile = profile(GATEWAY_PROFILE)

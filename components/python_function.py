@@ -28,19 +28,21 @@ from .renderers.function_policies import function_role_policy, lambda_trust_poli
 class PythonFunction(pulumi.ComponentResource):
     """One Lambda function, its role, policy and log group.
 
-    ``statements`` maps the resolved values of ``statement_inputs`` (a list of Outputs) to the
+    ``source`` is the folder under ``functions/``; ``function_name`` (default ``source``) the name
+    after the stack prefix, for a second function from the same code. ``statements`` maps the
+    resolved values of ``statement_inputs`` (a list of Outputs) to the
     extra IAM statements of the function's code.
     """
 
     def __init__(self, name: str, ctx: StackContext, *, source: str, description: str,
-                 logs_key: aws.kms.Key,
+                 logs_key: aws.kms.Key, function_name: Optional[str] = None,
                  environment: Mapping[str, pulumi.Input[str]],
                  statements: Callable[[list[Any]], Sequence[dict[str, Any]]] = lambda _: [],
                  statement_inputs: Sequence[pulumi.Input[Any]] = (),
                  timeout_seconds: int = 60, memory_mb: int = 256, reserved_concurrency: int = 1,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("ai-gateway:functions:PythonFunction", name, None, opts)
-        function_name = ctx.naming.physical(source)
+        function_name = ctx.naming.physical(function_name or source)
         code = function_zip(source, ctx.naming.stack)
 
         self.log_group = aws.cloudwatch.LogGroup(

@@ -31,8 +31,9 @@ class LiveConfigSettings(SettingsModel):
     """``immediate``: every task gets a new version on its next poll, no bake; ``guarded``: the same,
     then AppConfig watches the config-sync and 5xx alarms for ``bakeMinutes`` and rolls back if
     either fires (and the next publish waits for the bake). Default: guarded in prod, immediate otherwise."""
-    bake_minutes: Annotated[int, Field(ge=1, le=60)] = 3
-    """How long the guarded strategy watches the alarms after a deployment. Default 3."""
+    bake_minutes: Annotated[int, Field(ge=1, le=10)] = 3
+    """How long the guarded strategy watches the alarms after a deployment (at most 10: the next
+    publish waits out a bake, inside the publisher's 15-minute Lambda limit). Default 3."""
 
     @field_validator("agent_image")
     @classmethod

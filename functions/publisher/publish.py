@@ -25,7 +25,7 @@ from functions.shared.appconfig import AppConfig, Deployment, is_conflict
 from .deadline import Deadline
 from .decisions import backoff, environment_busy, failed, finished, needs_deployment, reusable_version
 from .request import Prepared, prepare
-from .settings import PUBLISH_ORDER, PublisherSettings
+from .settings import GUARDED_PROFILES, PUBLISH_ORDER, PublisherSettings
 
 DEPLOYMENT_SCAN_LIMIT = 200
 """How far back ListDeployments is read to find a profile's newest deployment. Older than that is
@@ -73,7 +73,8 @@ class Publisher:
         """
         self.log.info("rendered", extra={"strategy": prepared.strategy, "sha256": dict(prepared.digests),
                                          "bytes": {k: len(v.encode()) for k, v in prepared.contents.items()}})
-        results = {p: self._publish_profile(p, prepared.contents[p], prepared.digests[p], prepared.strategy)
+        results = {p: self._publish_profile(p, prepared.contents[p], prepared.digests[p],
+                                            prepared.strategy if p in GUARDED_PROFILES else "immediate")
                    for p in PUBLISH_ORDER}
         summary = {p: results[p].as_json() for p in ("gateway", "catalog")}
         self.log.info("published", extra={"result": summary})

@@ -11,6 +11,10 @@ STRATEGIES = ("immediate", "guarded")
 """``immediate``: duration 0, bake 0. ``guarded``: rolls back on the alarms the environment watches."""
 PUBLISH_ORDER = ("catalog", "gateway")
 """The catalog first: a gateway config may start pricing a model only once its price is there."""
+GUARDED_PROFILES = ("gateway",)
+"""Profiles the requested strategy applies to. The catalog always goes out ``immediate``: it only
+prices requests (the validator has checked it), and a bake of it would hold the gateway config,
+which follows in the same environment, for ``bakeMinutes``."""
 ENV_VARS = (
     "APPLICATION_ID",
     "ENVIRONMENT_ID",

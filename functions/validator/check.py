@@ -19,8 +19,9 @@ from gateway_config.checks import catalog_problems, config_problems
 
 from functions.shared.env import name_list, read_env
 
-ENV_VARS = ("GATEWAY_PROFILE_ID", "CATALOG_PROFILE_ID", "PROVIDED_ENV")
-EVENT_KEYS = ("configurationProfileId", "content")
+ENV_VARS = ("VALIDATES", "APPLICATION_ID", "PROVIDED_ENV")
+EVENT_KEYS = ("applicationId", "configurationProfileId", "content")
+KINDS = ("gateway", "catalog")
 
 
 class ConfigurationRejected(Exception):
@@ -29,28 +30,32 @@ class ConfigurationRejected(Exception):
 
 @dataclass(frozen=True)
 class ValidatorSettings:
-    """Which profile is which, and the env var names the gateway task provides."""
+    """Which file this function checks, for which application, and the env var names the task provides.
 
-    gateway_profile_id: str
-    catalog_profile_id: str
+    One function per profile: a profile names its validator by ARN, so the function cannot know the
+    profile's id; it knows what it was attached to check instead (``VALIDATES``).
+    """
+
+    kind: str
+    application_id: str
     provided_env: frozenset[str]
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "ValidatorSettings":
         """Read :data:`ENV_VARS` (``MissingEnvironment`` names every unset one)."""
         env = read_env(ENV_VARS, environ, may_be_empty=("PROVIDED_ENV",))
-        return cls(env["GATEWAY_PROFILE_ID"], env["CATALOG_PROFILE_ID"], name_list(env["PROVIDED_ENV"]))
+        if env["VALIDATES"] not in KINDS:
+            raise ValueError(f"VALIDATES must be one of {', '.join(KINDS)}, got {env['VALIDATES']!r}")
+        return cls(env["VALIDATES"], env["APPLICATION_ID"], name_list(env["PROVIDED_ENV"]))
 
 
-def profile_kind(profile_id: str, settings: ValidatorSettings) -> str:
-    """``gateway`` or ``catalog``; :class:`ConfigurationRejected` for any other profile."""
-    kinds = {settings.gateway_profile_id: "gateway", settings.catalog_profile_id: "catalog"}
-    if profile_id not in kinds:
+def check_application(application_id: str, settings: ValidatorSettings) -> None:
+    """:class:`ConfigurationRejected` unless the event comes from this stack's application."""
+    if application_id != settings.application_id:
         raise ConfigurationRejected(
-            f"unknown configuration profile {profile_id!r}: this validator checks the gateway config "
-            f"({settings.gateway_profile_id}) and the model catalog ({settings.catalog_profile_id})"
+            f"configuration of application {application_id!r} refused: this validator checks the "
+            f"{settings.kind} profile of application {settings.application_id!r} only"
         )
-    return kinds[profile_id]
 
 
 def decode_content(content: Any) -> tuple[Optional[str], list[str]]:
@@ -71,7 +76,8 @@ def problems(event: Any, settings: ValidatorSettings) -> tuple[str, list[str]]:
     """``(profile kind, problems)`` for one validator event; raises for an event that is not one."""
     if not isinstance(event, Mapping) or any(key not in event for key in EVENT_KEYS):
         raise ConfigurationRejected(f"not an AppConfig validator event: it needs {', '.join(EVENT_KEYS)}")
-    kind = profile_kind(str(event["configurationProfileId"]), settings)
+    check_application(str(event["applicationId"]), settings)
+    kind = settings.kind
     text, found = decode_content(event["content"])
     if text is None:
         return kind, found

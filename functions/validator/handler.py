@@ -1,7 +1,8 @@
 """Lambda entry point of the AppConfig validator (``functions.validator.handler.handler``).
 
-Environment: ``GATEWAY_PROFILE_ID``, ``CATALOG_PROFILE_ID``, ``PROVIDED_ENV`` (comma-separated env
-var names the gateway task provides). Raising fails the AppConfig deployment; the return value is
+Environment: ``VALIDATES`` (``gateway`` or ``catalog``: the stack attaches one function to each
+profile), ``APPLICATION_ID``, ``PROVIDED_ENV`` (comma-separated env var names the gateway task
+provides). Raising fails the AppConfig deployment; the return value is
 informational. AppConfig gives a validator 15 s including start-up (docs: Lambda validators).
 """
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 from tests.support import ROOT
 from tools.harness import Inventory, run_program
 from tools.stack_config import load_stack_config
+from tools.stacks import by_environment
 
 PROJECT_DIR = ROOT / "bootstrap"
 PROJECT = "ai-gateway-bootstrap"
@@ -34,6 +35,19 @@ def run_bootstrap(overrides: Optional[Mapping[str, Any]] = None, *, stack: str =
 def bootstrap_baseline(preview: bool = False) -> Inventory:
     """The example stack's inventory (cached: read-only)."""
     return run_bootstrap(preview=preview)
+
+
+REPOSITORY_ROLES = {env: stacks for env, stacks in by_environment().items() if env != "all" and stacks}
+"""The default deploy roles: the repository's stack files by class (dev: [dev], prod: [prod] today)."""
+
+THREE_CLASSES = {"dev": ["dev", "sandbox-alice"], "staging": ["eu-staging"], "prod": ["prod"]}
+"""Deploy roles of every class, one with two stacks (sandbox-alice and eu-staging have no stack file)."""
+
+
+@lru_cache(maxsize=None)
+def three_classes() -> Inventory:
+    """The example stack with :data:`THREE_CLASSES` as its deploy roles (cached: read-only)."""
+    return run_bootstrap({"deployRoles": THREE_CLASSES})
 
 
 def documents(inv: Inventory, role_prefix: str) -> list[dict[str, Any]]:

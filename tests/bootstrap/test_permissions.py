@@ -1,9 +1,10 @@
 """The reviewed table: covers every resource type of the stacks, grants only real, scoped,
-non-wildcard actions, and keeps each role to its own stack."""
+non-wildcard actions, and keeps each role to its own stacks."""
 
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -31,11 +32,15 @@ from tests.support import everything_on
 from tools import stack_types
 
 from . import iam_reference
-from .support import bootstrap_baseline, documents
+from .support import REPOSITORY_ROLES, bootstrap_baseline, documents, three_classes
 
 STATE = StateAccess("arn:aws:s3:::ai-gateway-example-state-123456789012-us-east-1",
                     "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", "ai-gateway")
 SCOPES = [Scope(Naming("ai-gateway", env), "us-east-1") for env in ("dev", "prod")]
+SANDBOX = Scope(Naming("ai-gateway", "sandbox-alice"), "us-east-1")
+DEV_CLASS = [SCOPES[0], SANDBOX]
+"""One deploy role for two stacks (the dev class holds dev and sandbox-alice)."""
+ACCOUNT = "123456789012"
 COMING_SOON = {
     "aws:lambda/function:Function", "aws:lambda/permission:Permission", "aws:lambda/invocation:Invocation",
     "aws:appconfig/application:Application", "aws:appconfig/environment:Environment",
@@ -50,9 +55,11 @@ COMING_SOON = {
 
 
 def all_documents() -> list[dict]:
-    """Every document the table can render: deploy per stack and preview, with every type."""
-    docs = [d for s in SCOPES for d in deploy_documents(TABLE, s, "aws", "123456789012", STATE)]
-    return docs + preview_documents(TABLE, SCOPES, "aws", "123456789012", STATE)
+    """Every document the table can render, with every type: deploy roles of one stack and of two
+    stacks, and preview of all of them."""
+    docs = [d for s in SCOPES for d in deploy_documents(TABLE, [s], "aws", ACCOUNT, STATE)]
+    docs += deploy_documents(TABLE, DEV_CLASS, "aws", ACCOUNT, STATE)
+    return docs + preview_documents(TABLE, [*SCOPES, SANDBOX], "aws", ACCOUNT, STATE)
 
 
 def statements(docs) -> list[dict]:
@@ -65,6 +72,30 @@ def actions(st) -> list[str]:
 
 def resources(st) -> list[str]:
     return [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]
+
+
+def grants(docs) -> set[tuple[str, str, frozenset]]:
+    """What documents allow, as (action, resource, condition) triples, a condition value list
+    expanded into one condition per value (IAM matches any value of a key, and all keys)."""
+    found: set[tuple[str, str, frozenset]] = set()
+    for st in statements(docs):
+        keys = [[(op, key, v) for v in (values if isinstance(values, list) else [values])]
+                for op, block in st.get("Condition", {}).items() for key, values in block.items()]
+        for combination in itertools.product(*keys):
+            found |= {(a, r, frozenset(combination)) for a in actions(st) for r in resources(st)}
+    return found
+
+
+def stack_arns(stack: str) -> list[str]:
+    """Some resources of one gateway stack, one per kind of name scoping, and its state."""
+    return [f"arn:aws:iam::{ACCOUNT}:role/ai-gateway-{stack}-task", f"arn:aws:s3:::ai-gateway-{stack}-alb-logs",
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/ai-gateway/{stack}/gateway",
+            f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:ai-gateway/{stack}/anthropic-api-key-AbCdEf",
+            f"{STATE.bucket_arn}/.pulumi/stacks/ai-gateway/{stack}.json"]
+
+
+def writes(st) -> list[str]:
+    return [a for a in actions(st) if (iam_reference.action(a) or {}).get("accessLevel") not in ("Read", "List")]
 
 
 # --- coverage ---------------------------------------------------------------------------------------
@@ -145,12 +176,14 @@ def test_pass_role_and_service_linked_roles_are_conditioned() -> None:
         if "iam:PassRole" in actions(st):
             assert actions(st) == ["iam:PassRole"] or st["Action"] == "iam:PassRole"
             assert set(st["Condition"]["StringEquals"]) == {"iam:PassedToService"}
-            assert all(re.fullmatch(r"arn:aws:iam::123456789012:role/ai-gateway-(dev|prod)-\*", r) for r in resources(st))
+            assert all(re.fullmatch(OWN_ROLES, r) for r in resources(st))
         if "iam:CreateServiceLinkedRole" in actions(st):
             assert set(st["Condition"]["StringEquals"]) == {"iam:AWSServiceName"}
         if any(a.startswith("iam:") for a in actions(st)) and "Condition" not in st:
-            assert all(re.fullmatch(r"arn:aws:iam::123456789012:role/ai-gateway-(dev|prod)-\*", r)
-                       for r in resources(st)), st
+            assert all(re.fullmatch(OWN_ROLES, r) for r in resources(st)), st
+
+
+OWN_ROLES = r"arn:aws:iam::123456789012:role/ai-gateway-(dev|prod|sandbox-alice)-\*"
 
 
 def test_preview_role_reads_only() -> None:
@@ -167,42 +200,82 @@ def test_preview_role_reads_only() -> None:
                           "kms:GenerateDataKey"}
 
 
-def test_deploy_role_of_one_stack_cannot_touch_another_stack_or_the_bootstrap() -> None:
-    dev = deploy_documents(TABLE, SCOPES[0], "aws", "123456789012", STATE)
-    prod_names = ["arn:aws:iam::123456789012:role/ai-gateway-prod-task", "arn:aws:s3:::ai-gateway-prod-alb-logs",
-                  "arn:aws:logs:us-east-1:123456789012:log-group:/ai-gateway/prod/gateway",
-                  f"{STATE.bucket_arn}/.pulumi/stacks/ai-gateway/prod.json"]
-    own = ["arn:aws:iam::123456789012:role/ai-gateway-example-deploy-dev",
-           "arn:aws:iam::123456789012:policy/ai-gateway-example-deploy-dev-1",
-           "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-           STATE.bucket_arn, "arn:aws:kms:us-east-1:123456789012:alias/ai-gateway-example-pulumi"]
-    for st in statements(dev):
+@pytest.mark.parametrize("role", [SCOPES[:1], DEV_CLASS], ids=["dev", "dev+sandbox-alice"])
+def test_a_deploy_role_cannot_touch_another_stack_or_the_bootstrap(role) -> None:
+    docs = deploy_documents(TABLE, role, "aws", ACCOUNT, STATE)
+    own = [f"arn:aws:iam::{ACCOUNT}:role/ai-gateway-example-deploy-dev",
+           f"arn:aws:iam::{ACCOUNT}:policy/ai-gateway-example-deploy-dev-1",
+           f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
+           STATE.bucket_arn, f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/ai-gateway-example-pulumi"]
+    for st in statements(docs):
         if st["Resource"] == "*":
             continue
         for pattern in resources(st):
-            writes = [a for a in actions(st) if iam_reference.action(a)["accessLevel"] not in ("Read", "List")]
-            for arn in prod_names + (own if writes else []):
+            for arn in stack_arns("prod") + (own if writes(st) else []):
                 if fnmatch.fnmatchcase(arn, pattern) and "Condition" not in st:
                     pytest.fail(f"{st['Sid']}: {pattern} reaches {arn}")
         conditions = json.dumps(st.get("Condition", {}))
         assert '"prod"' not in conditions
 
 
+def test_a_role_of_two_stacks_manages_both_and_nothing_of_a_third() -> None:
+    docs = deploy_documents(TABLE, DEV_CLASS, "aws", ACCOUNT, STATE)
+    for stack in ("dev", "sandbox-alice"):
+        for arn in stack_arns(stack):
+            assert any(writes(st) and "Condition" not in st and any(fnmatch.fnmatchcase(arn, p) for p in resources(st))
+                       for st in statements(docs)), f"the dev role cannot write {arn}"
+    tagged = {v for st in statements(docs) for block in st.get("Condition", {}).values()
+              for key, values in block.items() if key.endswith("Tag/stack")
+              for v in (values if isinstance(values, list) else [values])}
+    assert tagged == {"dev", "sandbox-alice"}
+    passed = {r for st in statements(docs) if "iam:PassRole" in actions(st) for r in resources(st)}
+    assert passed == {f"arn:aws:iam::{ACCOUNT}:role/ai-gateway-{stack}-*" for stack in ("dev", "sandbox-alice")}
+
+
+def test_a_role_of_two_stacks_grants_exactly_what_two_roles_of_one_stack_would() -> None:
+    """Sharing a role merges the stacks' statements (tag conditions list both stacks) without
+    widening: no action reaches a resource or a tag value that neither stack alone had."""
+    alone = [grants(deploy_documents(TABLE, [s], "aws", ACCOUNT, STATE)) for s in DEV_CLASS]
+    assert grants(deploy_documents(TABLE, DEV_CLASS, "aws", ACCOUNT, STATE)) == alone[0] | alone[1]
+    assert grants(preview_documents(TABLE, DEV_CLASS, "aws", ACCOUNT, STATE)) == (
+        grants(preview_documents(TABLE, [SCOPES[0]], "aws", ACCOUNT, STATE))
+        | grants(preview_documents(TABLE, [SANDBOX], "aws", ACCOUNT, STATE)))
+
+
 def test_documents_fit_iam_limits_with_every_type() -> None:
-    for docs in ([deploy_documents(TABLE, s, "aws-us-gov", SAMPLE_ACCOUNT, STATE) for s in SCOPES]
+    for docs in ([deploy_documents(TABLE, [s], "aws-us-gov", SAMPLE_ACCOUNT, STATE) for s in SCOPES]
                  + [preview_documents(TABLE, SCOPES, "aws-us-gov", SAMPLE_ACCOUNT, STATE)]):
         assert len(docs) <= MANAGED_POLICIES_PER_ROLE
         assert all(size(d) <= MANAGED_POLICY_LIMIT for d in docs)
 
 
-def test_synthesized_roles_carry_the_rendered_documents() -> None:
-    inv = bootstrap_baseline()
+def test_three_stacks_in_one_class_fit_iam_limits_with_every_type() -> None:
+    zones = ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE")
+    three = [Scope(Naming("ai-gateway", s), "us-east-1", zones) for s in ("dev", "sandbox-alice", "sandbox-bobby")]
+    for docs in (deploy_documents(TABLE, three, "aws-us-gov", SAMPLE_ACCOUNT, STATE),
+                 preview_documents(TABLE, [*three, *SCOPES[1:]], "aws-us-gov", SAMPLE_ACCOUNT, STATE)):
+        assert len(docs) <= MANAGED_POLICIES_PER_ROLE
+        assert all(size(d) <= MANAGED_POLICY_LIMIT for d in docs)
+    docs = deploy_documents(TABLE, three, "aws", ACCOUNT, STATE)
+    assert grants(docs) == set().union(*(grants(deploy_documents(TABLE, [s], "aws", ACCOUNT, STATE)) for s in three))
+
+
+ZONES = ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE")
+
+
+@pytest.mark.parametrize(("inventory", "role", "stacks"), [
+    (bootstrap_baseline, "dev", REPOSITORY_ROLES["dev"]), (three_classes, "dev", ["dev", "sandbox-alice"]),
+    (three_classes, "staging", ["eu-staging"]),
+])
+def test_synthesized_roles_carry_the_rendered_documents(inventory, role, stacks) -> None:
+    inv = inventory()
     types = granted_types("stacks")
-    scope = Scope(Naming("ai-gateway", "dev"), "us-east-1", ("Z0123456789DEVEXAMPLE", "Z0123456789PRODEXAMPLE"))
+    scopes = [Scope(Naming("ai-gateway", stack), "us-east-1", ZONES) for stack in stacks]
     bucket = inv.outputs["stateBucket"]
     state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
-    assert documents(inv, "deploy-dev") == deploy_documents(types, scope, "aws", "123456789012", state)
-    granted = {a for st in statements(documents(inv, "deploy-dev")) for a in actions(st)}
+    assert documents(inv, f"deploy-{role}") == deploy_documents(types, scopes, "aws", ACCOUNT, state)
+    granted = {a for st in statements(documents(inv, f"deploy-{role}")) for a in actions(st)}
     assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "dynamodb:CreateTable" not in granted
-    route53 = [st for st in statements(documents(inv, "deploy-dev")) if "route53:ChangeResourceRecordSets" in actions(st)]
+    route53 = [st for st in statements(documents(inv, f"deploy-{role}"))
+               if "route53:ChangeResourceRecordSets" in actions(st)]
     assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))

@@ -14,7 +14,15 @@ from bootstrap.settings import SettingsError, parse_settings
 from policy import check
 from tests.support import ROOT
 
-from .support import PROJECT_DIR, bootstrap_baseline, documents, run_bootstrap
+from .support import (
+    PROJECT_DIR,
+    REPOSITORY_ROLES,
+    THREE_CLASSES,
+    bootstrap_baseline,
+    documents,
+    run_bootstrap,
+    three_classes,
+)
 
 REPO = {"repository": "example-org/ai-gateway"}
 
@@ -46,11 +54,27 @@ def test_state_backend_is_hardened_and_protected() -> None:
     assert oidc["url"] == "https://token.actions.githubusercontent.com" and oidc["clientIdLists"] == ["sts.amazonaws.com"]
 
 
-def test_outputs_the_workflows_need() -> None:
-    outputs = bootstrap_baseline().outputs
+@pytest.mark.parametrize(("inventory", "roles"), [
+    (bootstrap_baseline, REPOSITORY_ROLES), (three_classes, THREE_CLASSES),
+], ids=["default", "three-classes"])
+def test_outputs_the_workflows_need(inventory, roles) -> None:
+    outputs = inventory().outputs
     assert set(outputs["githubRepositoryVariables"]) == {"AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "PULUMI_BACKEND_URL"}
+    assert outputs["deployRoleStacks"] == roles
+    assert list(outputs["deployRoleArns"]) == list(roles)
     assert outputs["githubEnvironmentVariables"] == {env: {"AWS_DEPLOY_ROLE_ARN": outputs["deployRoleArns"][env]}
-                                                     for env in ("dev", "prod")}
+                                                     for env in roles}
+    assert all(arn.endswith(f":role/ai-gateway-example-deploy-{env}") for env, arn in outputs["deployRoleArns"].items())
+
+
+def test_every_class_with_several_stacks_passes_the_pack() -> None:
+    inv = three_classes()
+    assert check.evaluate(inv.to_json(), check.load_config("bootstrap")) == []
+    dev = json.dumps(documents(inv, "deploy-dev"))
+    assert "ai-gateway-dev-*" in dev and "ai-gateway-sandbox-alice-*" in dev and "ai-gateway-prod" not in dev
+    preview = json.dumps(documents(inv, "preview"))
+    listed = [stack for stacks in THREE_CLASSES.values() for stack in stacks]
+    assert all(f"/.pulumi/stacks/ai-gateway/{stack}.*" in preview for stack in listed)
 
 
 def test_pulumi_cloud_users_get_no_bucket_and_no_key() -> None:
@@ -70,11 +94,32 @@ def test_every_type_mode_still_fits_and_passes() -> None:
     assert check.evaluate(inv.to_json(), check.load_config("bootstrap")) == []
 
 
+def test_three_stacks_of_one_class_with_every_type_fit_and_pass() -> None:
+    inv = run_bootstrap({"deployRoles": {"dev": ["dev", "sandbox-alice", "sandbox-bobby"], "prod": ["prod"]},
+                         "permissions": {"resourceTypes": "all"}})
+    assert 1 < len(documents(inv, "deploy-dev")) <= 10
+    assert check.evaluate(inv.to_json(), check.load_config("bootstrap")) == []
+
+
+TOO_MANY = {"dev": ["dev", *(f"sandbox-{n}" for n in range(1, 10))], "prod": ["prod"]}
+"""Ten stacks in one class: more than one role's policies hold with every type."""
+MANY = {"dev": ["dev", *(f"sandbox-alice-{n}" for n in range(1, 6))], "staging": [f"staging-{n}" for n in range(1, 7)],
+        "prod": ["prod"]}
+"""Thirteen stacks: each deploy role fits, the preview role of all of them does not."""
+
+
 @pytest.mark.parametrize(("overrides", "stack", "message"), [
     ({"github": None}, "example", "ai-gateway-bootstrap:github: is required"),
     ({"github": {"repository": "not a repo"}}, "example", "ai-gateway-bootstrap:github.repository: string should match"),
-    ({"environments": ["dev", "dev-eu"]}, "example", "ai-gateway-bootstrap:environments: 'dev' is a prefix of 'dev-eu'"),
-    ({}, "prod", "ai-gateway-bootstrap:environments: the bootstrap stack's names (ai-gateway-prod-...) overlap"),
+    ({"deployRoles": {"dev": ["dev"], "prod": ["dev-eu"]}}, "example",
+     "ai-gateway-bootstrap:deployRoles: 'dev' (dev) is a prefix of 'dev-eu' (prod)"),
+    ({"deployRoles": {"staging": ["prod"]}}, "example",
+     "ai-gateway-bootstrap:deployRoles.staging: 'prod' is a prod stack"),
+    ({}, "prod", "ai-gateway-bootstrap:deployRoles: the bootstrap stack's names (ai-gateway-prod-...) overlap"),
+    ({"environments": ["dev", "prod"]}, "example", "ai-gateway-bootstrap:environments: replaced by deployRoles"),
+    ({"deployRoles": TOO_MANY, "permissions": {"resourceTypes": "all"}}, "example",
+     "ai-gateway-bootstrap:deployRoles.dev: the dev deploy role would need"),
+    ({"deployRoles": MANY}, "example", "ai-gateway-bootstrap:deployRoles: the preview role (every listed stack) "),
     ({"stateBackend": {"enabled": True, "bucket": "x"}}, "example", "ai-gateway-bootstrap:stateBackend.bucket: unknown setting"),
     ({"colour": "blue"}, "example", "ai-gateway-bootstrap:colour: unknown setting"),
 ])

@@ -14,7 +14,7 @@ from bootstrap.documents import (
     pull_request_subject,
 )
 
-from .support import bootstrap_baseline, run_bootstrap, trust
+from .support import REPOSITORY_ROLES, THREE_CLASSES, bootstrap_baseline, run_bootstrap, three_classes, trust
 
 REPO = "example-org/ai-gateway"
 PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -84,21 +84,36 @@ def test_preview_role_only_for_pull_requests_of_the_repository() -> None:
                          token("repo:example-org/ai-gateway:pull_request"))
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_deploy_role_only_for_its_environment(env: str) -> None:
-    policy = trust(bootstrap_baseline(), f"deploy-{env}")
-    assert assumable(policy, PROVIDER, token(f"repo:example-org/ai-gateway:environment:{env}"))
-    other_env = {"dev": "prod", "prod": "dev"}[env]
-    for claims in OTHER_TOKENS + [token("repo:example-org/ai-gateway:pull_request"),
-                                  token(f"repo:example-org/ai-gateway:environment:{other_env}")]:
+def environment_token(name: str) -> dict[str, str]:
+    return token(f"repo:example-org/ai-gateway:environment:{name}")
+
+
+@pytest.mark.parametrize(("inventory", "env"), [
+    *((bootstrap_baseline, env) for env in REPOSITORY_ROLES),
+    *((three_classes, env) for env in THREE_CLASSES),
+])
+def test_deploy_role_only_for_its_environment_class(inventory, env: str) -> None:
+    """Trust follows the class, whatever stacks the role deploys: the GitHub environment is the
+    class's (a stack name is never an environment the role trusts)."""
+    policy = trust(inventory(), f"deploy-{env}")
+    own = environment_token(env)
+    assert assumable(policy, PROVIDER, own)
+    others = [environment_token(e) for e in ("dev", "staging", "prod") if e != env]
+    stacks = [environment_token(s) for stacks in THREE_CLASSES.values() for s in stacks if s != env]
+    for claims in [t for t in OTHER_TOKENS if t != own] + others + stacks + [
+            token("repo:example-org/ai-gateway:pull_request")]:
         assert not assumable(policy, PROVIDER, claims), claims
 
 
-def test_every_role_of_the_stack_is_federated_to_github_only() -> None:
-    inv = bootstrap_baseline()
-    roles = inv.of_type("aws:iam/role:Role")
-    assert sorted(r.name for r in roles) == ["ci-deploy-dev", "ci-deploy-prod", "ci-preview"]
-    for role in roles:
+@pytest.mark.parametrize(("inventory", "roles"), [
+    (bootstrap_baseline, sorted([*(f"ci-deploy-{env}" for env in REPOSITORY_ROLES), "ci-preview"])),
+    (three_classes, ["ci-deploy-dev", "ci-deploy-prod", "ci-deploy-staging", "ci-preview"]),
+])
+def test_every_role_of_the_stack_is_federated_to_github_only(inventory, roles) -> None:
+    inv = inventory()
+    found = inv.of_type("aws:iam/role:Role")
+    assert sorted(r.name for r in found) == roles, "one deploy role per class, not per stack"
+    for role in found:
         for st in trust(inv, role.name.removeprefix("ci-"))["Statement"]:
             assert set(st["Principal"]) == {"Federated"}
             assert set(st["Condition"]) == {"StringEquals"}, "no wildcard matching in a trust condition"

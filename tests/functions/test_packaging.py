@@ -18,7 +18,7 @@ from .conftest import event, publisher_environ
 FUNCTIONS = ("validator", "publisher")
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 """What the Lambda Python runtime ships: never packaged, never imported at load time."""
-VALIDATOR_ENV = {"GATEWAY_PROFILE_ID": "gw00001", "CATALOG_PROFILE_ID": "cat0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
+VALIDATOR_ENV = {"VALIDATES": "gateway", "APPLICATION_ID": "app0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
 APPCONFIG_VALIDATOR_LIMIT_SECONDS = 15
 
 

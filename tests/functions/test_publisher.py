@@ -85,6 +85,24 @@ def test_first_publish_creates_and_deploys_both_profiles_catalog_first(world, cl
     assert clock.sleeps == [1.0, 1.0], "one poll per deployment until it left DEPLOYING"
 
 
+def test_a_guarded_publish_guards_the_gateway_config_and_sends_the_catalog_at_once(world, clock, logs):
+    publish_event = event(strategy="guarded")
+    digests = _digests(publish_event)
+    world.expect_latest_version("catalog")
+    world.expect_deployments()
+    # The catalog's bake would block the gateway config's deployment in the same environment.
+    world.expect_start("catalog", 1, IMMEDIATE_ID, digests["catalog"], None, number=1)
+    world.expect_get(1, "catalog", 1, "COMPLETE")
+    world.expect_latest_version("gateway")
+    world.expect_deployments(world.summary(1, "catalog", 1, "COMPLETE"))
+    world.expect_start("gateway", 1, GUARDED_ID, digests["gateway"], 1, number=2)
+    world.expect_get(2, "gateway", 1, "BAKING")
+
+    result = _publisher(world, clock, logs).publish(publish_event)
+
+    assert result["catalog"]["deployment"] == 1 and result["gateway"]["deployment"] == 2
+
+
 def test_a_second_publish_of_the_same_inputs_creates_and_starts_nothing(world, clock, logs):
     publish_event = event()
     digests = _digests(publish_event)
