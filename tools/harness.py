@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime import rpc, settings as runtime_settings
 from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.proto import source_pb2
 
 from .fakes import ACCOUNT_ID, computed_attributes, resource_id
 
@@ -233,11 +235,17 @@ def run_program(
     def _run() -> None:
         program()
 
+    # The SDK walks the Python stack for every registration to tell the engine where the resource
+    # was declared (source positions in `pulumi preview` output). The mocks record nothing of it,
+    # and the walk is a tenth of a run; skip it here only (a real deployment keeps it).
+    stack_trace = runtime_resource._get_stack_trace
+    runtime_resource._get_stack_trace = source_pb2.StackTrace
     try:
         _run()
         root = runtime_settings.get_root_resource()
         outputs = _resolve_outputs(getattr(root, "outputs", {}) or {})
     finally:
+        runtime_resource._get_stack_trace = stack_trace
         pulumi.runtime.set_all_config({}, secret_keys=[])
         runtime_settings.ROOT.set(None)
     return Inventory(project=project, stack=stack, resources=monitor.registrations, outputs=outputs)

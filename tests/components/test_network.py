@@ -252,7 +252,7 @@ def test_availability_zone_lookup_uses_the_explicit_provider(monkeypatch):
         return original(self, args)
 
     monkeypatch.setattr(GatewayMocks, "call", spy)
-    inv = run_stack("dev")
+    inv = run_stack("dev", fresh=True)  # the spy must see this run's calls
     provider = inv.one("pulumi:providers:aws")
     (az_call,) = [c for c in calls if c[0] == "aws:index/getAvailabilityZones:getAvailabilityZones"]
     assert az_call[1].startswith(provider.urn + "::")
