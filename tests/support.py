@@ -6,7 +6,7 @@ import json
 import runpy
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import AbstractSet, Any, Iterable, Mapping, Optional
 
 from tools.harness import Inventory, run_program
 from tools.stack_config import load_stack_config
@@ -38,8 +38,10 @@ def run_stack(
     *,
     preview: bool = False,
     extra_secret_keys: Iterable[str] = (),
+    targets: Optional[AbstractSet[tuple[str, str]]] = None,
 ) -> Inventory:
-    """Run ``__main__.py`` under mocks with the stack file's config (plus overrides)."""
+    """Run ``__main__.py`` under mocks with the stack file's config (plus overrides); ``targets``
+    as in :func:`tools.harness.run_program`."""
     values, secret_keys = stack_values(stack, overrides)
     return run_program(
         lambda: runpy.run_path(ENTRY, run_name="__main__"),
@@ -48,6 +50,7 @@ def run_stack(
         config=values,
         secret_keys=set(secret_keys) | set(extra_secret_keys),
         preview=preview,
+        targets=targets,
     )
 
 
