@@ -23,7 +23,8 @@ def _plan(inv):
     from tests.support import stack_values
 
     values, secret_keys = stack_values(inv.stack)
-    return mirror_plan(inv.to_json(), parse_settings(values, secret_keys).settings.live_config)
+    loaded = parse_settings(values, secret_keys)
+    return mirror_plan(inv.to_json(), loaded.settings.live_config, loaded.region)
 
 
 def _engine(stack: str, qualified: str, name: str) -> str:
@@ -38,6 +39,7 @@ def test_stack_files_mirror_the_agent_into_their_own_repository(stack):
     inv = baseline(stack)
     plan = _plan(inv)
     assert plan["repository"] == f"ai-gateway-{stack}-images"
+    assert plan["region"] == "us-east-1"
     assert plan["images"] == [{"source": AGENT_SOURCE, "tag": AGENT_TAG}]
     # The repository, its key, and the two components above them; nothing else of the stack.
     assert plan["targets"] == sorted([
@@ -62,7 +64,7 @@ def test_a_digest_pinned_agent_mirrors_nothing():
 
 
 def _plan_with(inv, live_config):
-    return mirror_plan(inv.to_json(), LiveConfigSettings.model_validate(live_config))
+    return mirror_plan(inv.to_json(), LiveConfigSettings.model_validate(live_config), "us-east-1")
 
 
 @pytest.mark.parametrize(("agent_image", "expected"), [
@@ -124,7 +126,7 @@ def test_targets_follow_property_dependencies_and_parents_not_dependents_or_prov
 def test_plan_needs_exactly_one_repository():
     without = {**TOY, "resources": [r for r in TOY["resources"] if r["type"] != "aws:ecr/repository:Repository"]}
     with pytest.raises(ValueError, match="expected one aws:ecr/repository:Repository"):
-        mirror_plan(without, LiveConfigSettings())
+        mirror_plan(without, LiveConfigSettings(), "us-east-1")
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -3,12 +3,13 @@ create before it can: the ``mirror`` entry of ``build/<stack>/synth.json``.
 
 Pure functions of the stack's settings and its offline inventory::
 
-    {"repository": "ai-gateway-dev-images",
+    {"repository": "ai-gateway-dev-images", "region": "us-east-1",
      "targets": ["urn:pulumi:dev::ai-gateway::ai-gateway:index:AiGateway::ai-gateway", ...],
      "images": [{"source": "public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147",
                  "tag": "aws-appconfig-agent-2.0.13147"}]}
 
-- ``repository``: the physical name of the stack's image repository.
+- ``repository``: the physical name of the stack's image repository; ``region``: the stack's
+  ``aws:region``, where that repository is (not necessarily the CI's default region).
 - ``targets``: the URNs a targeted ``pulumi up`` names to create that repository in a stack that
   has nothing yet: the repository, everything it depends on, and the components they are children
   of. The engine refuses to create a targeted resource whose dependency or parent would be left
@@ -108,11 +109,12 @@ def repository_row(inventory: Mapping[str, Any]) -> Row:
     return found[0]
 
 
-def mirror_plan(inventory: Mapping[str, Any], live_config: LiveConfigSettings) -> dict[str, Any]:
+def mirror_plan(inventory: Mapping[str, Any], live_config: LiveConfigSettings, region: str) -> dict[str, Any]:
     """The ``mirror`` entry of ``synth.json`` (see the module docstring)."""
     repository = repository_row(inventory)
     return {
         "repository": repository["inputs"]["name"],
+        "region": region,
         "targets": create_targets(inventory, repository["urn"]),
         "images": images_to_mirror(live_config),
     }

@@ -236,7 +236,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         "note": OFFLINE_NOTE,
     }
     if not other:
-        written["mirror"] = mirror_plan(inventory.to_json(), stack_settings(stack).settings.live_config)
+        loaded = stack_settings(stack)
+        written["mirror"] = mirror_plan(inventory.to_json(), loaded.settings.live_config, loaded.region)
     (out / "synth.json").write_text(json.dumps(written, indent=2) + "\n")
     print(summary(inventory, report, environment, policy_config, warnings))
     print(f"wrote {out}")
