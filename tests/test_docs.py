@@ -32,3 +32,25 @@ def test_docs_tool_prints_help_without_touching_the_readme(tmp_path):
     check = subprocess.run([sys.executable, "-m", "tools.docs", "--check"], cwd=README.parent,
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stderr
+
+
+def test_readme_lists_every_stack_output():
+    import re
+
+    from tests.support import baseline, everything_on
+
+    text = README.read_text()
+    section = text.split("## Stack outputs", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Za-z0-9]+)`", " ".join(l.split("|")[1] for l in section.splitlines()
+                                                              if l.startswith("| `"))))
+    outputs = set(baseline("dev").outputs) | set(baseline("prod").outputs) | set(everything_on("prod").outputs)
+    assert outputs - documented == set(), "README's stack outputs table misses these"
+    assert documented - outputs == set(), "README documents outputs the stack does not have"
+
+
+def test_every_doc_link_points_at_a_file():
+    import re
+
+    for doc in [README, *sorted((README.parent / "docs").rglob("*.md"))]:
+        for target in re.findall(r"\]\(((?!https?:|#)[^)#]+)", doc.read_text()):
+            assert (doc.parent / target).exists(), f"{doc.name}: {target}"

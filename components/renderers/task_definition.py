@@ -101,6 +101,16 @@ def agent_manifest(application: str, environment: str, gateway_profile: str, cat
     }
 
 
+def prefetch_list(manifest: Mapping[str, Any]) -> str:
+    """``PREFETCH_LIST``: the manifest's configurations as the agent's documented paths
+    (``/applications/<app>/environments/<env>/configurations/<profile>``), comma-separated."""
+    paths = []
+    for key in sorted(manifest):
+        application, environment, profile = key.split(":")
+        paths.append(f"/applications/{application}/environments/{environment}/configurations/{profile}")
+    return ",".join(paths)
+
+
 def _awslogs(group: str, region: str, prefix: str) -> dict[str, Any]:
     return {
         "logDriver": "awslogs",
@@ -162,7 +172,7 @@ def container_definitions(settings: StackSettings, ctx: TaskRenderContext) -> li
         "memory": SIDECAR_MEMORY_MIB,
         "environment": [
             {"name": "MANIFEST", "value": json.dumps(dict(ctx.agent_manifest), separators=(",", ":"), sort_keys=True)},
-            {"name": "PREFETCH_LIST", "value": ",".join(sorted(ctx.agent_manifest))},
+            {"name": "PREFETCH_LIST", "value": prefetch_list(ctx.agent_manifest)},
             {"name": "POLL_INTERVAL", "value": str(ctx.poll_interval_seconds)},
             {"name": "SERVICE_REGION", "value": ctx.region},
             {"name": "LOG_LEVEL", "value": "info"},

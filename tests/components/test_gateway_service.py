@@ -146,7 +146,8 @@ def test_config_agent_writes_this_stacks_two_profiles_into_the_shared_volume(sta
     app = inv.one("aws:appconfig/application:Application").inputs["name"]
     assert manifest == {f"{app}:live:catalog": {"writeTo": {"path": "/config/catalog.json"}},
                         f"{app}:live:gateway": {"writeTo": {"path": "/config/gateway.json"}}}
-    assert env["PREFETCH_LIST"] == ",".join(sorted(manifest))
+    assert env["PREFETCH_LIST"] == (f"/applications/{app}/environments/live/configurations/catalog,"
+                                    f"/applications/{app}/environments/live/configurations/gateway")
     assert env["POLL_INTERVAL"] == "15" and env["SERVICE_REGION"] == "us-east-1"
     assert a["readonlyRootFilesystem"] is True and a["linuxParameters"] == {"capabilities": {"drop": ["ALL"]}}
     assert a["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": False},
