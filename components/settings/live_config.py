@@ -12,7 +12,7 @@ from .model import SettingsModel
 
 APPCONFIG_AGENT_VERSION = "2.0.13147"
 """AppConfig Agent release mirrored by default (a tag seen pinned publicly; no public source pins
-its digest, so the image is mirrored into the stack's immutable repository, see docs/mirror-images.md)."""
+its digest, so the image is mirrored into the stack's immutable repository, see docs/live-config.md)."""
 APPCONFIG_AGENT_SOURCE = "public.ecr.aws/aws-appconfig/aws-appconfig-agent"
 MIRRORED_TAG = re.compile(r"^ecr:[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 """``ecr:<tag>``: the image with that tag in this stack's ECR repository (tags there are immutable)."""
