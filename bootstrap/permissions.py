@@ -18,6 +18,8 @@ Each row names its resources as ARN templates and its scoping:
   creating requires ``aws:RequestTag/project`` and ``aws:RequestTag/stack`` (the provider's
   default tags are sent with the create call), changing and deleting require the same
   ``aws:ResourceTag/...`` values;
+- the deploy job's steps besides ``pulumi up`` (``bin/mirror-images``) are rows of
+  :data:`OPERATIONS`, rendered for each deploy role like the table;
 - ``Resource: "*"`` only for actions that have no resource-level permissions, listed in
   :data:`UNSCOPED_READS` / their own rows (checked against the Service Authorization Reference
   data by ``tests/bootstrap/test_permissions.py``).
@@ -778,6 +780,23 @@ TABLE: dict[str, TypeAccess] = {
         names={"groupName": PREFIXED},
     ),
 }
+
+# --- what the deploy job does besides `pulumi up` ---------------------------------------------------
+
+OPERATIONS: dict[str, TypeAccess] = {
+    "mirror-images": access(
+        grant(["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+               "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
+              [arn("ecr", "repository/{prefix}-*")]),
+        # The registry login token has no resource-level permissions: only "*" grants it.
+        grant(["ecr:GetAuthorizationToken"], ["*"]),
+        note="bin/mirror-images (docs/mirror-images.md): look up, push and read back the stack's mirrored images. "
+             "ECR encrypts the pushed layers under the grant it made on the repository's key when the "
+             "repository was created (the aws:ecr/repository:Repository row grants that, through ECR only).",
+    ),
+}
+"""Steps of the deploy job that are no resource type: every deploy role gets them for its own
+stacks, whatever types it is granted; the preview role never does."""
 
 NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 """Type prefixes that are no AWS resource (provider instances, the stack); components

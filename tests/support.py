@@ -15,7 +15,7 @@ import os
 import pickle
 import runpy
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import AbstractSet, Any, Callable, Iterable, Mapping, Optional
 
 from tools.harness import Inventory, run_program
 from tools.stack_config import load_stack_config
@@ -74,9 +74,10 @@ def run_stack(
     preview: bool = False,
     extra_secret_keys: Iterable[str] = (),
     fresh: bool = False,
+    targets: Optional[AbstractSet[tuple[str, str]]] = None,
 ) -> Inventory:
     """Run ``__main__.py`` under mocks with the stack file's config (plus overrides); shared (read-only)
-    unless ``fresh``."""
+    unless ``fresh``; ``targets`` as in :func:`tools.harness.run_program`."""
     values, secret_keys = stack_values(stack, overrides)
     secret_keys = set(secret_keys) | set(extra_secret_keys)
 
@@ -88,11 +89,12 @@ def run_stack(
             config=values,
             secret_keys=secret_keys,
             preview=preview,
+            targets=targets,
         )
 
     if fresh:
         return compute()
-    return shared_run(["stack", stack, values, sorted(secret_keys), preview], compute)
+    return shared_run(["stack", stack, values, sorted(secret_keys), preview, sorted(targets or ())], compute)
 
 
 def baseline(stack: str, preview: bool = False) -> Inventory:

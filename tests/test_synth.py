@@ -46,6 +46,10 @@ def test_synth_writes_inventory_configs_and_report(stack, tmp_path):
     assert f"stack ai-gateway/{stack} (environment {stack}):" in result.stdout
     assert f"policy (policy/config/{stack}.json): 0 mandatory" in result.stdout
     assert "outputs:" in result.stdout
+    mirror = json.loads((out / "synth.json").read_text())["mirror"]
+    assert mirror["repository"] == f"ai-gateway-{stack}-images"
+    assert [image["tag"] for image in mirror["images"]] == ["aws-appconfig-agent-2.0.13147"]
+    assert all(urn.startswith(f"urn:pulumi:{stack}::ai-gateway::ai-gateway:index:AiGateway") for urn in mirror["targets"])
 
 
 def test_unknown_key_exits_2_with_one_line(tmp_path):

@@ -5,7 +5,9 @@
 the deploy publishes exactly as the publisher Lambda renders them; ``collector.yaml`` (from the
 task definition); ``lambda/*.zip`` (the functions' code); ``iam-policies.json`` (every IAM document
 the stack deploys, with its actions by service), ``policy-report.json`` and ``synth.json``
-(environment, policy config, result); and prints a summary. Everything is rendered under mocks:
+(environment, policy config, result, and ``mirror``: the image repository, what a first deploy
+creates before copying images into it, and which images ``bin/mirror-images`` copies, see
+``tools/mirror_plan.py``); and prints a summary. Everything is rendered under mocks:
 ids, ARNs and the account number are fakes, the same in every stack.
 
 ``--project bootstrap`` does the same for the Pulumi project in that directory (its own
@@ -43,6 +45,7 @@ from components.settings.environments import policy_config_path
 from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
 from .iam_report import iam_policies
+from .mirror_plan import mirror_plan
 from .stack_config import StackFileError, load_stack_config
 from .stack_names import StackNameError, parse_stack_name
 
@@ -87,6 +90,12 @@ def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False
             os.environ.pop(BUILD_DIR_ENV, None)
         else:
             os.environ[BUILD_DIR_ENV] = previous
+
+
+def stack_settings(stack: str, root: Optional[Path] = None):
+    """The validated settings of a gateway stack file (``LoadedSettings``)."""
+    cfg = load_stack_config(root or ROOT, stack)
+    return parse_settings(cfg.values, cfg.secret_keys)
 
 
 def published_documents(inventory: Inventory) -> Optional[dict[str, Any]]:
@@ -218,14 +227,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         (out / "policy-report.json").write_text(json.dumps(report, indent=2) + "\n")
     mandatory = bool(report and any(v["enforcement"] == "mandatory" for v in report["violations"]))
     warnings = price_warnings(inventory)
-    (out / "synth.json").write_text(json.dumps({
+    written: dict[str, Any] = {
         "stack": stack,
         "environment": environment,
         "policyConfig": policy_config,
         "mandatoryViolations": mandatory,
         "warnings": warnings,
         "note": OFFLINE_NOTE,
-    }, indent=2) + "\n")
+    }
+    if not other:
+        loaded = stack_settings(stack)
+        written["mirror"] = mirror_plan(inventory.to_json(), loaded.settings.live_config, loaded.region)
+    (out / "synth.json").write_text(json.dumps(written, indent=2) + "\n")
     print(summary(inventory, report, environment, policy_config, warnings))
     print(f"wrote {out}")
     return 1 if mandatory else 0
