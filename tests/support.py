@@ -94,7 +94,19 @@ def run_stack(
 
     if fresh:
         return compute()
-    return shared_run(["stack", stack, values, sorted(secret_keys), preview, sorted(targets or ())], compute)
+    return shared_run(["stack", stack, _normalized(values), sorted(secret_keys), preview, sorted(targets or ())],
+                      compute)
+
+
+def _normalized(values: Mapping[str, str]) -> dict[str, Any]:
+    """Config values as data, so an override equal to the stack file's value shares its run."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        try:
+            out[key] = json.loads(value)
+        except ValueError:
+            out[key] = value
+    return out
 
 
 def baseline(stack: str, preview: bool = False) -> Inventory:

@@ -95,8 +95,18 @@ def test_alb_sits_in_public_subnets_behind_its_security_group():
     assert alb.property_dependencies["securityGroups"] == [_sg(inv, "alb").urn]
 
 
+INGRESS_CIDRS = ["203.0.113.0/24", "198.51.100.0/24"]
+
+
+def _edge_variant():
+    """An internal ALB with its own certificate, a domain, ingress CIDRs and access logs: one run for
+    the tests of each of those settings (each checks only its own)."""
+    return run_stack("dev", {"edge": _edge_settings(internal=True, certificateArn=CERT_ARN, ingressCidrs=INGRESS_CIDRS,
+                                                    accessLogs=True, accessLogExpirationDays=7)})
+
+
 def test_internal_alb_uses_private_subnets():
-    inv = run_stack("dev", {"edge": _edge_settings(internal=True)})
+    inv = _edge_variant()
     alb = inv.one(LB)
     private = sorted(s.urn for s in inv.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["tier"] == "private")
     assert alb.inputs["internal"] is True
@@ -149,8 +159,7 @@ def test_access_log_bucket_is_private_encrypted_expiring_and_tls_only():
 
 
 def test_access_logs_in_dev_when_asked_follow_expiration_setting_and_skip_versioning():
-    edge = _edge_settings(accessLogs=True, accessLogExpirationDays=7)
-    inv = run_stack("dev", {"edge": edge})
+    inv = _edge_variant()
     bucket = inv.one("aws:s3/bucket:Bucket")
     assert bucket.protect is False and bucket.inputs["forceDestroy"] is True
     (rule,) = inv.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
@@ -252,7 +261,7 @@ def test_given_certificate_arn_creates_no_certificate_or_dns():
 
 
 def test_certificate_arn_with_domain_and_zone_keeps_the_alias():
-    inv = run_stack("dev", {"edge": _edge_settings(certificateArn=CERT_ARN)})
+    inv = _edge_variant()
     assert not inv.of_type(CERT)
     assert [r.name for r in inv.of_type(RECORD)] == ["edge-alias"]
     assert inv.outputs["gatewayUrl"] == "https://gateway.dev.example.com"
@@ -320,8 +329,8 @@ def test_security_group_rules_are_minimal(stack):
 
 
 def test_ingress_cidrs_get_a_rule_per_cidr_and_port():
-    cidrs = ["203.0.113.0/24", "198.51.100.0/24"]
-    inv = run_stack("dev", {"edge": _edge_settings(ingressCidrs=cidrs)})
+    cidrs = INGRESS_CIDRS
+    inv = _edge_variant()
     rules = _rules_of(inv, INGRESS, _sg(inv, "alb"))
     assert sorted((r.inputs["cidrIpv4"], r.inputs["fromPort"]) for r in rules) == sorted(
         (c, p) for c in cidrs for p in (80, 443)

@@ -67,6 +67,17 @@ def log_group_name(inv, role):
     return inv.one(LOG_GROUP, f"observability-{role}").inputs["name"]
 
 
+TUNED_SERVICE = {"architecture": "ARM64", "cpu": 2048, "memory": 4096, "stopTimeoutSeconds": 45, "ecrKeepImages": 5,
+                 "cpuTargetPercent": 55, "requestsPerTarget": 1200, "minCapacity": 3, "maxCapacity": 12,
+                 "logLevel": "debug"}
+"""Every service knob away from its default at once: one program run per stack serves the tests of
+each knob (each checks only its own)."""
+
+
+def tuned(stack):
+    return run_stack(stack, {"service": TUNED_SERVICE, "liveConfig": {"pollIntervalSeconds": 30}})
+
+
 @pytest.fixture(scope="module")
 def all_providers():
     return run_stack("dev", ALL_PROVIDERS)
@@ -91,8 +102,8 @@ def test_task_definition_shape(stack, cpu, memory):
     assert list(c) == ["config-agent", "config-check", "gateway", "collector"]
     assert sum(x.get("cpu", 0) for x in c.values()) == cpu  # the two config sidecars share the gateway's CPU
     assert sum(x["memory"] for x in c.values()) == memory
-    arm = run_stack(stack, {"service": {"architecture": "ARM64", "cpu": 2048, "memory": 4096}}).one(TASK).inputs
-    assert arm["runtimePlatform"]["cpuArchitecture"] == "ARM64" and arm["cpu"] == "2048"
+    arm = tuned(stack).one(TASK).inputs
+    assert arm["runtimePlatform"]["cpuArchitecture"] == "ARM64" and (arm["cpu"], arm["memory"]) == ("2048", "4096")
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -121,7 +132,7 @@ def test_gateway_container(stack):
     assert re.fullmatch(rf"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:ai-gateway/{stack}/anthropic-api-key-\w{{6}}",
                         secret["valueFrom"])
     assert inv.one(SECRET, "anthropic-api-key").urn in inv.one(TASK).property_dependencies["containerDefinitions"]
-    assert containers(run_stack(stack, {"service": {"stopTimeoutSeconds": 45}}))["gateway"]["stopTimeout"] == 45
+    assert containers(tuned(stack))["gateway"]["stopTimeout"] == 45
 
 
 def _live_config_arns(inv):
@@ -153,7 +164,7 @@ def test_config_agent_writes_this_stacks_two_profiles_into_the_shared_volume(sta
     assert a["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": False},
                                 {"sourceVolume": "agent-tmp", "containerPath": "/tmp", "readOnly": False}]
     assert "secrets" not in a and "portMappings" not in a
-    faster = containers(run_stack(stack, {"liveConfig": {"pollIntervalSeconds": 30}}))["config-agent"]
+    faster = containers(tuned(stack))["config-agent"]
     assert {e["name"]: e["value"] for e in faster["environment"]}["POLL_INTERVAL"] == "30"
 
 
@@ -370,7 +381,7 @@ def test_ecr_repository_is_immutable_scanned_and_cmk_encrypted(stack):
     assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 20}
     assert rule["action"] == {"type": "expire"}
     assert inv.outputs["ecrRepositoryUrl"] == f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/ai-gateway-{stack}-images"
-    keep5 = run_stack(stack, {"service": {"ecrKeepImages": 5}})
+    keep5 = tuned(stack)
     assert json.loads(keep5.one(LIFECYCLE).inputs["policy"])["rules"][0]["selection"]["countNumber"] == 5
 
 
@@ -451,12 +462,11 @@ def test_autoscaling_target_and_policies():
     suffix = lambda r: computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")["arnSuffix"]  # noqa: E731
     assert req["predefinedMetricSpecification"] == {
         "predefinedMetricType": "ALBRequestCountPerTarget", "resourceLabel": f"{suffix(lb)}/{suffix(tg)}"}
-    tuned = run_stack("prod", {"service": {"cpuTargetPercent": 55, "requestsPerTarget": 1200, "minCapacity": 3,
-                                           "maxCapacity": 12}})
-    values = sorted(p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"] for p in tuned.of_type(SCALING))
+    knobs = tuned("prod")
+    values = sorted(p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"] for p in knobs.of_type(SCALING))
     assert values == [55, 1200]
-    assert (tuned.one(TARGET).inputs["minCapacity"], tuned.one(TARGET).inputs["maxCapacity"]) == (3, 12)
-    assert tuned.one(SERVICE).inputs["desiredCount"] == 3
+    assert (knobs.one(TARGET).inputs["minCapacity"], knobs.one(TARGET).inputs["maxCapacity"]) == (3, 12)
+    assert knobs.one(SERVICE).inputs["desiredCount"] == 3
 
 
 # --- preview -------------------------------------------------------------------------------------------------
@@ -477,6 +487,6 @@ def test_a_change_the_gateway_reads_only_at_start_replaces_the_tasks_and_a_reloa
     base = label(baseline("dev"))
     assert base.startswith("sha256:")
     # Logging is read once, at process start: a new value must reach new tasks, not a reload.
-    assert label(run_stack("dev", {"service": {"logLevel": "debug"}})) != base
+    assert label(tuned("dev")) != base
     # Routing and teams are reloaded from the watched file: the tasks stay.
     assert label(run_stack("dev", {"routing": {"modelAliases": {"fast": "gpt-4o-mini"}}})) == base
