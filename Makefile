@@ -34,7 +34,7 @@ mirror-images: synth
 	@bin/mirror-images --stack "$$STACK"
 
 test: venv
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 bench: venv
 	$(PY) -m tools.bench

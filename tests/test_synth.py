@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, baseline
 from tools import synth
 
 
@@ -32,17 +32,25 @@ def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tools.synth", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+@pytest.fixture(scope="module")
+def dev_synth(tmp_path_factory):
+    """``bin/synth --stack dev`` in this interpreter: (result, output directory)."""
+    out = tmp_path_factory.mktemp("synth")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = synth.main(["--stack", "dev", "--out", str(out)])
+    return subprocess.CompletedProcess([], code, stdout.getvalue(), stderr.getvalue()), out
+
+
 @pytest.mark.parametrize("stack, process", [("prod", "new"), ("dev", "same")])
-def test_synth_writes_inventory_configs_and_report(stack, process, tmp_path, capsys):
+def test_synth_writes_inventory_configs_and_report(stack, process, tmp_path, request):
     # Once as a user runs it (a new interpreter), once in this one: the output is the same code's.
     if process == "new":
-        result = _run(["--stack", stack, "--out", str(tmp_path)])
+        result, out_dir = _run(["--stack", stack, "--out", str(tmp_path)]), tmp_path
     else:
-        code = synth.main(["--stack", stack, "--out", str(tmp_path)])
-        captured = capsys.readouterr()
-        result = subprocess.CompletedProcess([], code, captured.out, captured.err)
+        result, out_dir = request.getfixturevalue("dev_synth")
     assert result.returncode == 0, result.stderr
-    out = tmp_path / stack
+    out = out_dir / stack
     inventory = json.loads((out / "inventory.json").read_text())
     assert set(inventory) == {"project", "stack", "resources", "outputs"}
     assert inventory["stack"] == stack and inventory["project"] == "ai-gateway"
@@ -107,6 +115,7 @@ def test_secure_values_never_reach_the_output(tmp_path):
 
 
 def test_mandatory_violation_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "synthesize", lambda stack, **_: baseline(stack))  # the exit code is the subject
     monkeypatch.setattr(synth, "policy_report", lambda inv, env: {"violations": [
         {"policy": "x", "enforcement": "mandatory", "urn": "urn:a::b", "message": "m"}]})
     assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 1
@@ -162,18 +171,22 @@ def test_entry_point_turns_settings_errors_into_one_line_run_errors():
     assert "\n" not in str(exc.value)
 
 
-def test_a_failed_synth_leaves_no_stale_build(tmp_path):
+def test_a_failed_synth_leaves_no_stale_build(tmp_path, monkeypatch):
     root = _project_copy(tmp_path, {"Pulumi.dev.yaml": (ROOT / "Pulumi.dev.yaml").read_text()})
     out = tmp_path / "out"
+    real = synth.synthesize
+    monkeypatch.setattr(synth, "synthesize", lambda stack, **_: baseline(stack))  # the same stack file's run
     assert _main_in(root, "dev", out)[0] == 0
+    monkeypatch.setattr(synth, "synthesize", real)
     assert (out / "dev" / "inventory.json").is_file()
     (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n")
     assert _main_in(root, "dev", out) == (2, "error: ai-gateway:edgee: unknown setting (did you mean edge?)\n")
     assert not (out / "dev").exists()
 
 
-def test_rendered_files_say_they_were_rendered_offline(tmp_path):
-    assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
+def test_rendered_files_say_they_were_rendered_offline(dev_synth):
+    result, tmp_path = dev_synth
+    assert result.returncode == 0
     first = (tmp_path / "dev" / "collector.yaml").read_text().splitlines()[0]
     assert first == f"# {synth.OFFLINE_NOTE}"
     # JSON has no comments: the published files are written byte for byte, synth.json says they are offline.
