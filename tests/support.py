@@ -109,6 +109,15 @@ def _normalized(values: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
+PLAIN_HTTP_BEDROCK_ONLY = {
+    "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False},
+    "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
+    "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False},
+}
+"""The smallest dev stack: plain HTTP, no JWT, Bedrock only (no secrets). Shared by the tests of each
+of those (one run)."""
+
+
 def baseline(stack: str, preview: bool = False) -> Inventory:
     """The unmodified stack file's inventory (shared: treat it as read-only)."""
     return run_stack(stack, preview=preview)

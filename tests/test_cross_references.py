@@ -14,7 +14,7 @@ import re
 import pytest
 
 from components.renderers.agentgateway_config import referenced_env_vars
-from tests.support import baseline, container_definitions, run_stack
+from tests.support import PLAIN_HTTP_BEDROCK_ONLY, baseline, container_definitions, run_stack
 from tools.synth import rendered_configs
 
 ALL_PROVIDERS = {
@@ -34,11 +34,7 @@ VARIANTS = {
     "dev": ("dev", None),
     "prod": ("prod", None),
     "prod-all-providers": ("prod", ALL_PROVIDERS),
-    "dev-plain-http-bedrock-only": ("dev", {
-        "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False},
-        "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
-        "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False},
-    }),
+    "dev-plain-http-bedrock-only": ("dev", PLAIN_HTTP_BEDROCK_ONLY),
     "dev-keyed-only": ("dev", {
         "providers": {"bedrock": {"enabled": False}, "openai": {"enabled": True}, "google": {"enabled": True}},
         "routing": {"fallbackGroups": [["openai"], ["google"]]},

@@ -9,7 +9,7 @@ import pytest
 
 from components.renderers.task_definition import MAX_TASK_DEFINITION_BYTES
 from components.settings import parse_settings
-from tests.support import baseline, container_definitions, run_stack, stack_values
+from tests.support import PLAIN_HTTP_BEDROCK_ONLY, baseline, container_definitions, run_stack, stack_values
 from tools.fakes import ACCOUNT_ID, computed_attributes
 from tools.harness import SECRET_PLACEHOLDER, UNKNOWN
 
@@ -228,8 +228,7 @@ def test_one_secret_per_enabled_keyed_provider(all_providers):
     assert {s.inputs["name"] for s in baseline("dev").of_type(SECRET)} == {"ai-gateway/dev/anthropic-api-key"}
     names = {s.inputs["name"] for s in all_providers.of_type(SECRET)}
     assert names == {f"ai-gateway/dev/{p}-api-key" for p in ("anthropic", "openai", "azure", "google")}
-    bedrock_only = run_stack("dev", {"providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
-                                     "routing": {"fallbackGroups": [["bedrock"]]}})
+    bedrock_only = run_stack("dev", PLAIN_HTTP_BEDROCK_ONLY)
     assert bedrock_only.of_type(SECRET) == []
     assert "secrets" not in containers(bedrock_only)["gateway"]
     assert "ReadProviderKeySecrets" not in statements(bedrock_only, "execution-policy")
@@ -431,7 +430,7 @@ def test_service_settings(stack, desired):
 
 
 def test_plain_http_dev_service_depends_on_the_forwarding_listener():
-    inv = run_stack("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}})
+    inv = run_stack("dev", PLAIN_HTTP_BEDROCK_ONLY)
     listeners = inv.of_type(LISTENER)
     assert len(listeners) == 1 and listeners[0].urn in inv.one(SERVICE).dependencies
 

@@ -69,7 +69,7 @@ def _lists_in(condition: str) -> list[list[str]]:
     return [json.loads(m) for m in re.findall(r"\[(?:\"(?:[^\"\\]|\\.)*\"(?:, )?)*\]", condition)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_every_overlay_renders_files_the_validator_accepts(base, data):
     overlay = gateway_config.GatewayOverlay.model_validate(data.draw(overlays(sorted(base.tiers))))

@@ -118,7 +118,7 @@ def assert_invariants(loaded: LoadedSettings, ctx: GatewayRenderContext, config:
 # --- every combination ------------------------------------------------------------------------
 
 
-@hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rendered_inputs())
 def test_every_setting_combination_renders_a_valid_config(agentgateway_validator, cel_schema, inputs):
     loaded, ctx = inputs
@@ -126,7 +126,7 @@ def test_every_setting_combination_renders_a_valid_config(agentgateway_validator
     assert_invariants(loaded, ctx, config, text, agentgateway_validator, cel_schema)
 
 
-@hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rendered_inputs())
 def test_routes_mirror_the_routing_settings(inputs):
     loaded, ctx = inputs
@@ -162,7 +162,7 @@ def test_routes_mirror_the_routing_settings(inputs):
     assert policies["ai"].get("modelAliases", {}) == settings.routing.model_aliases
 
 
-@hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rendered_inputs())
 def test_toggles_render_only_when_on(inputs):
     loaded, ctx = inputs
