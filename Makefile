@@ -9,7 +9,7 @@ PY := .venv/bin/python
 export STACK BOOTSTRAP_STACK PYTHON COST_FLAGS
 export PYTHON_EXPLICIT := $(if $(filter environment command line,$(origin PYTHON)),1,0)
 
-.PHONY: synth test venv bench clean policy-check cost bootstrap-synth
+.PHONY: synth test venv bench clean policy-check cost bootstrap-synth mirror-images
 
 venv:
 	@tools/venv.sh
@@ -28,8 +28,13 @@ policy-check: synth
 cost: synth
 	@$(PY) -m tools.cost --stack "$${STACK##*/}" $$COST_FLAGS
 
+# Copy the images the stack's tasks pull from its own ECR repository there (docs/mirror-images.md);
+# needs AWS credentials for the stack's account and docker with buildx.
+mirror-images: synth
+	@bin/mirror-images --stack "$$STACK"
+
 test: venv
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 bench: venv
 	$(PY) -m tools.bench

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from components.naming import Naming
 from components.renderers.policy_documents import Document, account_root, document, statement
 
-from .permissions import TABLE, Condition, Grant
+from .permissions import OPERATIONS, TABLE, Condition, Grant
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_URL = f"https://{GITHUB_OIDC_HOST}"
@@ -176,6 +176,11 @@ def table_grants(types: Iterable[str], *, reads_only: bool = False) -> list[Gran
     return grants
 
 
+def operation_grants() -> list[Grant]:
+    """The deploy job's own steps (``OPERATIONS``, e.g. the image mirror): deploy roles only."""
+    return [row for name in sorted(OPERATIONS) for row in OPERATIONS[name].grants]
+
+
 def _resources(row: Grant, scopes: Sequence[Scope], values: Sequence[Mapping[str, str]]) -> list[str]:
     rendered: set[str] = set()
     for scope, vals in zip(scopes, values):
@@ -259,12 +264,13 @@ SAMPLE_ACCOUNT = "000000000000"
 
 def deploy_documents(types: Iterable[str], scopes: Sequence[Scope], partition: str, account_id: str,
                      state: StateAccess | None) -> list[Document]:
-    """The permissions of one environment class's deploy role, for its stacks (``scopes``), split
-    into managed-policy documents.
+    """The permissions of one environment class's deploy role, for its stacks (``scopes``): the
+    table rows of ``types``, the deploy job's own steps and the state, split into managed-policy
+    documents.
 
     The split is computed with a worst-case partition, so it is the same whatever account and
     partition the documents are finally rendered for (see :func:`document_count`)."""
-    return _documents(table_grants(types), scopes, partition, account_id, "Deploy",
+    return _documents([*table_grants(types), *operation_grants()], scopes, partition, account_id, "Deploy",
                       state_statements(state, [s.naming.stack for s in scopes], write=True) if state else [])
 
 
@@ -314,7 +320,7 @@ def unscoped_actions(types: Iterable[str]) -> list[str]:
     what ``policy/config/bootstrap.json`` must allow the pack's wildcard-resource rule."""
     scope = Scope(Naming("project", "stack"), "us-east-1")
     found: set[str] = set()
-    for st in table_statements(table_grants(types), [scope], "aws", SAMPLE_ACCOUNT, "S"):
+    for st in table_statements([*table_grants(types), *operation_grants()], [scope], "aws", SAMPLE_ACCOUNT, "S"):
         if st["Resource"] == "*":
             found |= {st["Action"]} if isinstance(st["Action"], str) else set(st["Action"])
     return sorted(found)

@@ -18,6 +18,8 @@ Each row names its resources as ARN templates and its scoping:
   creating requires ``aws:RequestTag/project`` and ``aws:RequestTag/stack`` (the provider's
   default tags are sent with the create call), changing and deleting require the same
   ``aws:ResourceTag/...`` values;
+- the deploy job's steps besides ``pulumi up`` (``bin/mirror-images``) are rows of
+  :data:`OPERATIONS`, rendered for each deploy role like the table;
 - ``Resource: "*"`` only for actions that have no resource-level permissions, listed in
   :data:`UNSCOPED_READS` / their own rows (checked against the Service Authorization Reference
   data by ``tests/bootstrap/test_permissions.py``).
@@ -601,7 +603,7 @@ TABLE: dict[str, TypeAccess] = {
         read(["logs:DescribeResourcePolicies", "logs:DescribeLogGroups"]),
         note="WAF logging to CloudWatch Logs writes the log-delivery resource policy of the account.",
     ),
-    # --- coming with the control plane -------------------------------------------------------------
+    # --- functions and live configuration -----------------------------------------------------------
     "aws:lambda/function:Function": access(
         grant(["lambda:CreateFunction"], [arn("lambda", "function:{prefix}-*")], REQUEST_TAGS),
         grant(["lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency", "lambda:PutFunctionConcurrency",
@@ -635,6 +637,8 @@ TABLE: dict[str, TypeAccess] = {
         grant(["appconfig:DeleteEnvironment", "appconfig:UpdateEnvironment", "appconfig:TagResource",
                "appconfig:UntagResource"], [arn("appconfig", "application/*/environment/*")], RESOURCE_TAGS),
         read(["appconfig:GetEnvironment"], [arn("appconfig", "application/*/environment/*")], RESOURCE_TAGS),
+        grant(["iam:PassRole"], [ROLE_ARN], passed_to("appconfig.amazonaws.com")),
+        note="Environment monitors name an alarm and the stack's role AppConfig assumes to read it.",
     ),
     "aws:appconfig/configurationProfile:ConfigurationProfile": access(
         grant(["appconfig:CreateConfigurationProfile"], [APPCONFIG], RESOURCE_TAGS),
@@ -777,14 +781,28 @@ TABLE: dict[str, TypeAccess] = {
     ),
 }
 
+# --- what the deploy job does besides `pulumi up` ---------------------------------------------------
+
+OPERATIONS: dict[str, TypeAccess] = {
+    "mirror-images": access(
+        grant(["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+               "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
+              [arn("ecr", "repository/{prefix}-*")]),
+        # The registry login token has no resource-level permissions: only "*" grants it.
+        grant(["ecr:GetAuthorizationToken"], ["*"]),
+        note="bin/mirror-images (docs/mirror-images.md): look up, push and read back the stack's mirrored images. "
+             "ECR encrypts the pushed layers under the grant it made on the repository's key when the "
+             "repository was created (the aws:ecr/repository:Repository row grants that, through ECR only).",
+    ),
+}
+"""Steps of the deploy job that are no resource type: every deploy role gets them for its own
+stacks, whatever types it is granted; the preview role never does."""
+
 NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 """Type prefixes that are no AWS resource (provider instances, the stack); components
 (``custom: false``) are skipped as well: they are only grouping in the state."""
 
 PLANNED_TYPES = frozenset({
-    "aws:lambda/function:Function", "aws:lambda/permission:Permission", "aws:lambda/invocation:Invocation",
-    "aws:appconfig/application:Application", "aws:appconfig/environment:Environment",
-    "aws:appconfig/configurationProfile:ConfigurationProfile", "aws:appconfig/deploymentStrategy:DeploymentStrategy",
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
     "aws:dynamodb/table:Table",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/resource:Resource", "aws:apigateway/method:Method",

@@ -10,11 +10,14 @@ from .context import StackContext
 from .edge import Edge
 from .gateway_service import GatewayService
 from .guardrails import Guardrail
+from .gateway_service import keyed_providers
 from .image_scanning import ImageScanning
+from .live_config import LiveConfig, gateway_documents
 from .monitoring import Monitoring
 from .network import Network
 from .naming import Naming
 from .observability import Observability
+from .renderers.agentgateway_config import api_key_env_var
 from .settings import LoadedSettings
 
 
@@ -47,11 +50,25 @@ class AiGateway(pulumi.ComponentResource):
         self.auth = Auth("auth", ctx, opts=child)
         self.edge = Edge("edge", ctx, self.network, self.observability, self.auth.jwt, opts=child)
         self.guardrail = Guardrail("guardrail", ctx, opts=child) if settings.guardrails.managed else None
-        self.service = GatewayService(
-            "service", ctx, self.network, self.edge, self.auth, self.observability, loaded.api_keys, opts=child,
-            guardrail=self.guardrail,
+        self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, opts=child)
+        key_env = {p: api_key_env_var(p) for p in keyed_providers(settings.providers.enabled())}
+        jwt = self.auth.jwt
+        self.documents = gateway_documents(
+            ctx, jwt_issuer=jwt.issuer if jwt else None, jwks_url=jwt.jwks_endpoint if jwt else None,
+            team_client_ids={team: client.id for team, client in self.auth.team_clients.items()},
+            default_client_id=self.auth.default_client.id,
+            guardrail_id=self.guardrail.guardrail_id if self.guardrail else None,
+            guardrail_version=self.guardrail.guardrail_version if self.guardrail else None,
+            key_env=key_env,
         )
-        self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, self.service, opts=child)
+        """The renderer's base and overlay for this deploy (what the first publish renders)."""
+        self.live_config = LiveConfig("live-config", ctx, self.observability, documents=self.documents,
+                                      provided_env=list(key_env.values()),
+                                      rollback_alarms=self.monitoring.rollback_alarms, opts=child)
+        self.service = GatewayService(
+            "service", ctx, self.network, self.edge, self.observability, self.live_config, loaded.api_keys,
+            opts=child, guardrail=self.guardrail,
+        )
         self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
 
         self.outputs: dict[str, pulumi.Input[object]] = {
@@ -61,6 +78,7 @@ class AiGateway(pulumi.ComponentResource):
             **self.edge.outputs,
             **self.auth.outputs,
             **self.service.outputs,
+            **self.live_config.outputs,
             **self.monitoring.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
             **(self.image_scanning.outputs if self.image_scanning else {}),

@@ -1,9 +1,11 @@
 """Gateway service: ECR, provider-key secrets, IAM, ECS cluster/task/service, autoscaling.
 
-agentgateway and its ADOT collector sidecar run as one Fargate task in the private subnets,
-behind the Edge's target group. Everything the task needs at start (image, secrets, log groups)
-is granted to the execution role; everything it calls while running (Bedrock, X-Ray, the EMF log
-group) to the task role. Both documents come from :mod:`components.renderers.iam_policies`.
+agentgateway, the AppConfig agent that delivers its config files, the check that holds it back
+until a valid file is there, and the ADOT collector run as one Fargate task in the private
+subnets, behind the Edge's target group (:mod:`components.renderers.task_definition`). Everything
+the task needs at start (images, secrets, log groups) is granted to the execution role; everything
+it calls while running (Bedrock, the AppConfig profiles, X-Ray, the EMF log group) to the task
+role. Both documents come from :mod:`components.renderers.iam_policies`.
 
 Provider API keys (docs/adr/0007): one Secrets Manager secret per enabled keyed provider,
 encrypted with a stack CMK. When the key was given as secret config the program writes the
@@ -20,18 +22,22 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from .auth import Auth
+import gateway_config
+
 from .base import child_opts
 from .context import StackContext
 from .edge import Edge
 from .guardrails import Guardrail
+from .live_config import LiveConfig
+from .naming import service_names
 from .network import Network
 from .observability import Observability
 from .renderers import agentgateway_config as agw
 from .renderers import collector_config as otel
 from .renderers import iam_policies as iam
+from .renderers.function_policies import appconfig_agent_statements
 from .renderers.policy_documents import service_key_policy
-from .renderers.task_definition import GATEWAY, VOLUMES, TaskRenderContext, container_definitions_json
+from .renderers.task_definition import GATEWAY, VOLUMES, TaskRenderContext, agent_manifest, container_definitions_json
 from .settings import KEYED_PROVIDERS
 
 HEALTH_CHECK_GRACE_SECONDS = 60
@@ -64,9 +70,9 @@ class GatewayService(pulumi.ComponentResource):
     ``scaling_target``, ``scaling_policies``, ``outputs``.
     """
 
-    def __init__(self, name: str, ctx: StackContext, network: Network, edge: Edge, auth: Auth,
-                 observability: Observability, api_keys: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None,
-                 guardrail: Optional[Guardrail] = None):
+    def __init__(self, name: str, ctx: StackContext, network: Network, edge: Edge,
+                 observability: Observability, live_config: LiveConfig, api_keys: Mapping[str, Any],
+                 opts: pulumi.ResourceOptions | None = None, guardrail: Optional[Guardrail] = None):
         super().__init__("ai-gateway:service:GatewayService", name, None, opts)
         s = ctx.settings
         naming = ctx.naming
@@ -75,8 +81,7 @@ class GatewayService(pulumi.ComponentResource):
         root_only_key_policy = pulumi.Output.all(ctx.partition, ctx.account_id).apply(
             lambda a: json.dumps(service_key_policy(a[0], a[1]))
         )
-        cluster_name = naming.physical("")
-        service_name = naming.physical("gateway")
+        cluster_name, service_name = service_names(naming)
 
         # --- image repository (for mirroring the upstream images into the account) -----------------
         self.ecr_key = aws.kms.Key(
@@ -187,11 +192,13 @@ class GatewayService(pulumi.ComponentResource):
             ))
 
         def task_policy(a: list[Any]) -> str:
-            partition, account_id, metrics_group, metrics_group_arn, guardrail_id = a
+            partition, account_id, metrics_group, metrics_group_arn, guardrail_id, app_id, env_id, *profiles = a
+            agent = appconfig_agent_statements(partition=partition, region=ctx.region, account_id=account_id,
+                                               application_id=app_id, environment_id=env_id, profile_ids=profiles)
             doc = iam.task_role_policy(
                 s, partition=partition, account_id=account_id, bedrock_region=bedrock_region,
                 guardrail_region=guardrail_region, collector_config=collector_config(metrics_group),
-                log_group_arns={metrics_group: metrics_group_arn}, guardrail_id=guardrail_id,
+                log_group_arns={metrics_group: metrics_group_arn}, guardrail_id=guardrail_id, extra=agent,
             )
             if doc is None:
                 raise ValueError("the gateway task calls no AWS API; expected at least the collector's")
@@ -205,6 +212,7 @@ class GatewayService(pulumi.ComponentResource):
                 ctx.partition, ctx.account_id,
                 observability.metrics_log_group.name, observability.metrics_log_group.arn,
                 guardrail.guardrail_id if guardrail else None,
+                live_config.application.id, live_config.environment.environment_id, *live_config.profile_ids,
             ).apply(task_policy),
             opts=child_opts(self),
         )
@@ -237,40 +245,34 @@ class GatewayService(pulumi.ComponentResource):
 
         # --- task definition ----------------------------------------------------------------------------------
         key_env = {p: agw.api_key_env_var(p) for p in self.secrets}
-        team_client_ids = {team: client.id for team, client in auth.team_clients.items()}
-        jwt = auth.jwt
+        target = live_config.agent_target
+        manifest = agent_manifest(target.application, target.environment, target.gateway_profile,
+                                  target.catalog_profile)
+        mirrored = s.live_config.mirrored_tag
+        agent_image = (pulumi.Output.concat(self.repository.repository_url, ":", mirrored) if mirrored
+                       else pulumi.Output.from_input(s.live_config.agent_image))
 
         def render(a: list[Any]) -> str:
-            (issuer, jwks_url, team_ids, secret_arn_by_provider, gateway_group, collector_group, metrics_group,
-             guardrail_id, guardrail_version) = a
-            gateway_yaml = agw.to_yaml(agw.render_agentgateway_config(s, agw.GatewayRenderContext(
-                region=ctx.region,
-                jwt_issuer=issuer,
-                jwks_url=jwks_url,
-                provider_key_env=key_env,
-                team_client_ids={client_id: team for team, client_id in team_ids.items()} if issuer else {},
-                guardrail_id=guardrail_id,
-                guardrail_version=guardrail_version,
-            )))
+            secret_arn_by_provider, gateway_group, collector_group, metrics_group, image, documents = a
             return container_definitions_json(s, TaskRenderContext(
                 region=ctx.region,
-                gateway_config_yaml=gateway_yaml,
                 collector_config_yaml=otel.to_yaml(collector_config(metrics_group)),
                 gateway_log_group=gateway_group,
                 collector_log_group=collector_group,
                 secrets={key_env[p]: arn for p, arn in secret_arn_by_provider.items()},
+                agent_image=image,
+                agent_manifest=manifest,
+                poll_interval_seconds=s.live_config.poll_interval_seconds,
+                startup_fingerprint=gateway_config.startup_fingerprint(documents["base"]),
             ))
 
         self.container_definitions: pulumi.Output[str] = pulumi.Output.all(
-            jwt.issuer if jwt else None,
-            jwt.jwks_endpoint if jwt else None,
-            team_client_ids,
             {p: secret.arn for p, secret in self.secrets.items()},
             observability.gateway_log_group.name,
             observability.collector_log_group.name,
             observability.metrics_log_group.name,
-            guardrail.guardrail_id if guardrail else None,
-            guardrail.guardrail_version if guardrail else None,
+            agent_image,
+            live_config.documents,
         ).apply(render)
 
         self.task_definition = aws.ecs.TaskDefinition(
@@ -327,8 +329,9 @@ class GatewayService(pulumi.ComponentResource):
                 # (the task definition names only the secret ARNs, which gives no such edge); and
                 # the tasks' way out (NAT routes, VPC endpoints) must exist, or they start unable
                 # to pull images, read secrets or fetch the JWKS, which nothing else orders.
+                # And the first config must be published: the agent has nothing to fetch before.
                 depends_on=[*listeners, capacity, execution_policy, task_policy_resource,
-                            *self.secret_versions.values(), *network.egress],
+                            *self.secret_versions.values(), *network.egress, live_config.publish],
                 # Autoscaling owns the task count after creation.
                 ignore_changes=["desired_count"],
             ),

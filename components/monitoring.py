@@ -11,9 +11,9 @@ import pulumi_aws as aws
 from .base import child_opts
 from .context import StackContext
 from .edge import Edge
-from .gateway_service import GatewayService
+from .naming import service_names
 from .observability import Observability
-from .renderers.alarms import AlarmSpec, AlarmTargets, alarm_specs
+from .renderers.alarms import ROLLBACK_ALARMS, AlarmSpec, AlarmTargets, alarm_specs
 from .renderers.dashboard import DashboardTargets, dashboard_body
 from .renderers.log_queries import QUERIES
 from .renderers.metrics_catalog import DASHBOARD_PANELS
@@ -22,10 +22,15 @@ from .renderers.policy_documents import service_key_policy
 
 class Monitoring(pulumi.ComponentResource):
     """Alarms on metrics the ALB, ECS and the collector publish, routed to an encrypted SNS topic
-    (or the topics given in settings), plus the dashboard and saved queries."""
+    (or the topics given in settings), plus the dashboard and saved queries.
+
+    Built before the gateway service: the live configuration's rollback watches two of these
+    alarms (``ROLLBACK_ALARMS``), and the service waits for the first published config. The ECS
+    dimensions are the service's physical names (``service_names``), known before it exists.
+    """
 
     def __init__(self, name: str, ctx: StackContext, observability: Observability, edge: Edge,
-                 service: GatewayService, opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("ai-gateway:monitoring:Monitoring", name, None, opts)
         s = ctx.settings
         self.topic: Optional[aws.sns.Topic] = None
@@ -47,20 +52,23 @@ class Monitoring(pulumi.ComponentResource):
             )
             topic_arns = pulumi.Output.all(self.topic.arn)
 
+        cluster_name, service_name = service_names(ctx.naming)
         targets = AlarmTargets(
             load_balancer=edge.load_balancer.arn_suffix, target_group=edge.target_group.arn_suffix,
-            cluster=service.cluster.name, service=service.service.name,
+            cluster=cluster_name, service=service_name, metrics_namespace=s.observability.metrics_namespace,
         )
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {
             spec.role: self._alarm(name, ctx, spec, topic_arns) for spec in alarm_specs(s, targets)
         }
+        self.rollback_alarms = [self.alarms[role] for role in ROLLBACK_ALARMS]
+        """The alarms a guarded config deployment watches."""
 
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=ctx.naming.physical("gateway"),
             dashboard_body=pulumi.Output.all(
-                edge.load_balancer.arn_suffix, edge.target_group.arn_suffix, service.cluster.name,
-                service.service.name, observability.gateway_log_group.name,
+                edge.load_balancer.arn_suffix, edge.target_group.arn_suffix, cluster_name,
+                service_name, observability.gateway_log_group.name,
                 edge.web_acl.name if edge.web_acl is not None else None,
                 pulumi.Output.all(*[a.arn for a in self.alarms.values()]),
             ).apply(lambda v: json.dumps(dashboard_body(DashboardTargets(

@@ -45,3 +45,9 @@ class Naming:
 
 def _slug(text: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", text.lower())).strip("-")
+
+
+def service_names(naming: Naming) -> tuple[str, str]:
+    """(ECS cluster name, ECS service name) of the gateway: known before either exists, so alarms
+    and the dashboard can name them without waiting for the service."""
+    return naming.physical(""), naming.physical("gateway")

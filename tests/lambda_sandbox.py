@@ -29,7 +29,7 @@ import subprocess
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import pytest
 
@@ -44,6 +44,7 @@ module_name, function_name = handler.rsplit(".", 1)
 function = getattr(importlib.import_module(module_name), function_name)
 if not callable(function):
     raise TypeError(f"{handler} is not callable")
+result = function(json.loads(event), None) if event else None
 stdlib = {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
 outside = sorted(
     f"{name}: {module.__file__}"
@@ -55,7 +56,7 @@ outside = sorted(
 report = {"python": list(sys.version_info[:3]), "sysPath": sys.path, "outside": outside,
           "modules": sorted(sys.modules)}
 if event:
-    report["result"] = function(json.loads(event), None)
+    report["result"] = result
 print(json.dumps(report, default=str))
 """
 
@@ -113,11 +114,16 @@ def run_handler_in_sandbox(
     *,
     event: Any = _NO_EVENT,
     python: Optional[str] = None,
+    environment: Optional[Mapping[str, str]] = None,
 ) -> dict[str, Any]:
     """Extract ``zip_path`` under ``workdir`` and import ``handler`` (``pkg.module.function``) there.
 
-    Returns ``{"python", "sysPath", "modules", "outside"[, "result"]}``; ``outside`` lists modules
-    loaded from anywhere but the extracted zip and the standard library (it should be empty).
+    ``environment`` adds the function's own variables (its Lambda ``environment``) to the few the
+    sandbox sets.
+
+    Returns ``{"python", "sysPath", "modules", "outside", "stdout"[, "result"]}``; ``outside`` lists modules
+    loaded from anywhere but the extracted zip and the standard library (it should be empty),
+    after the call when there is one, so lazy imports inside the handler count too.
     Raises ``AssertionError`` with the interpreter's stderr when the import or the call fails.
     """
     python = python or lambda_python_or_skip()
@@ -136,6 +142,7 @@ def run_handler_in_sandbox(
         "PYTHONPATH": str(task),
         "LAMBDA_TASK_ROOT": str(task),
     }
+    env.update(environment or {})
     payload = "" if event is _NO_EVENT else json.dumps(event)
     result = subprocess.run(
         [python, "-I", "-S", "-c", _BOOTSTRAP, str(task), handler, payload],
@@ -143,4 +150,7 @@ def run_handler_in_sandbox(
     )  # fmt: skip
     if result.returncode != 0:
         raise AssertionError(f"importing {handler} from {zip_path.name} failed:\n{result.stderr}")
-    return json.loads(result.stdout)
+    *logged, last = result.stdout.strip().splitlines()
+    report = json.loads(last)
+    report["stdout"] = logged  # what the handler printed (a JSON logger's lines), the report is last
+    return report

@@ -1,8 +1,9 @@
 """Every variable the rendered configs reference is provided by the task definition, and nothing else uses ``$``.
 
-agentgateway expands ``$VAR``/``${VAR}`` over its whole config text before parsing and refuses to
-start when one is unset; the ADOT collector resolves ``${env:VAR}`` (and ``${VAR}``) in
-``AOT_CONFIG_CONTENT``. Checked on the real task definitions of both stack files and variants.
+agentgateway expands ``$VAR``/``${VAR}`` over its whole config text before parsing, at start and on
+every reload, and fails the load when one is unset; the ADOT collector resolves ``${env:VAR}`` (and
+``${VAR}``) in ``AOT_CONFIG_CONTENT``. Checked on the published gateway config and the real task
+definitions of both stack files and variants.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 import pytest
 
 from components.renderers.agentgateway_config import referenced_env_vars
-from tests.support import baseline, container_definitions, run_stack
+from tests.support import PLAIN_HTTP_BEDROCK_ONLY, baseline, container_definitions, run_stack
+from tools.synth import rendered_configs
 
 ALL_PROVIDERS = {
     "providers": {
@@ -32,18 +34,14 @@ VARIANTS = {
     "dev": ("dev", None),
     "prod": ("prod", None),
     "prod-all-providers": ("prod", ALL_PROVIDERS),
-    "dev-plain-http-bedrock-only": ("dev", {
-        "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False},
-        "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
-        "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False},
-    }),
+    "dev-plain-http-bedrock-only": ("dev", PLAIN_HTTP_BEDROCK_ONLY),
     "dev-keyed-only": ("dev", {
         "providers": {"bedrock": {"enabled": False}, "openai": {"enabled": True}, "google": {"enabled": True}},
         "routing": {"fallbackGroups": [["openai"], ["google"]]},
     }),
 }
 COLLECTOR_REF = re.compile(r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
-GATEWAY_REF = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+GATEWAY_REF = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\$")
 
 
 def _inventory(variant):
@@ -56,19 +54,26 @@ def _provided(container):
 
 
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
-def containers(request):
-    return {c["name"]: c for c in container_definitions(_inventory(request.param))}
+def deployed(request):
+    inv = _inventory(request.param)
+    return {c["name"]: c for c in container_definitions(inv)}, rendered_configs(inv)["agentgateway.json"]
 
 
-def test_every_gateway_variable_is_injected_and_no_other_dollar(containers):
-    gateway = containers["gateway"]
-    text = gateway["command"][gateway["command"].index("-c") + 1]
+@pytest.fixture
+def containers(deployed):
+    return deployed[0]
+
+
+def test_every_gateway_variable_is_injected_and_no_other_dollar(deployed):
+    containers, text = deployed
     referenced = referenced_env_vars(text)
-    assert referenced <= _provided(gateway), referenced - _provided(gateway)
-    # The only references are ${VAR} forms; with those removed no `$` is left (comments, CEL, regex).
+    # The gateway loads the file, the check container validates it: both expand the same names.
+    for name in ("gateway", "config-check"):
+        assert referenced <= _provided(containers[name]), (name, referenced - _provided(containers[name]))
+    # The only `$`s are ${VAR} references and `$$` (a user's `$`, escaped); nothing else for the expansion.
     assert "$" not in GATEWAY_REF.sub("", text)
     # And every injected secret is used (no stale secret that would block task start for nothing).
-    assert {s["name"] for s in gateway.get("secrets", [])} == referenced
+    assert {s["name"] for s in containers["gateway"].get("secrets", [])} == referenced
 
 
 def test_every_collector_variable_is_in_its_environment(containers):

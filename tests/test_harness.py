@@ -106,6 +106,6 @@ def test_unmocked_type_still_gets_an_arn():
 def test_inventory_json_is_stable_across_runs():
     from tests.support import run_stack
 
-    first = json.dumps(run_stack("prod").to_json())
-    second = json.dumps(run_stack("prod").to_json())
+    first = json.dumps(run_stack("prod", fresh=True).to_json())
+    second = json.dumps(run_stack("prod", fresh=True).to_json())
     assert first == second

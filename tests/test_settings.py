@@ -217,7 +217,7 @@ def test_other_namespaces_are_not_read():
 
 
 @given(cpu=st.sampled_from(sorted(FARGATE_MEMORY_BY_CPU)), memory=st.integers(256, 130_000))
-@hsettings(max_examples=200, deadline=None)
+@hsettings(max_examples=120, deadline=None)
 def test_fargate_sizes_accepted_exactly_when_aws_allows_them(cpu, memory):
     allowed = memory in FARGATE_MEMORY_BY_CPU[cpu]
     try:

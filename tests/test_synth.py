@@ -8,11 +8,12 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, baseline
 from tools import synth
 
 
@@ -31,11 +32,25 @@ def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tools.synth", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_synth_writes_inventory_configs_and_report(stack, tmp_path):
-    result = _run(["--stack", stack, "--out", str(tmp_path)])
+@pytest.fixture(scope="module")
+def dev_synth(tmp_path_factory):
+    """``bin/synth --stack dev`` in this interpreter: (result, output directory)."""
+    out = tmp_path_factory.mktemp("synth")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = synth.main(["--stack", "dev", "--out", str(out)])
+    return subprocess.CompletedProcess([], code, stdout.getvalue(), stderr.getvalue()), out
+
+
+@pytest.mark.parametrize("stack, process", [("prod", "new"), ("dev", "same")])
+def test_synth_writes_inventory_configs_and_report(stack, process, tmp_path, request):
+    # Once as a user runs it (a new interpreter), once in this one: the output is the same code's.
+    if process == "new":
+        result, out_dir = _run(["--stack", stack, "--out", str(tmp_path)]), tmp_path
+    else:
+        result, out_dir = request.getfixturevalue("dev_synth")
     assert result.returncode == 0, result.stderr
-    out = tmp_path / stack
+    out = out_dir / stack
     inventory = json.loads((out / "inventory.json").read_text())
     assert set(inventory) == {"project", "stack", "resources", "outputs"}
     assert inventory["stack"] == stack and inventory["project"] == "ai-gateway"
@@ -45,6 +60,10 @@ def test_synth_writes_inventory_configs_and_report(stack, tmp_path):
     assert f"stack ai-gateway/{stack} (environment {stack}):" in result.stdout
     assert f"policy (policy/config/{stack}.json): 0 mandatory" in result.stdout
     assert "outputs:" in result.stdout
+    mirror = json.loads((out / "synth.json").read_text())["mirror"]
+    assert mirror["repository"] == f"ai-gateway-{stack}-images"
+    assert [image["tag"] for image in mirror["images"]] == ["aws-appconfig-agent-2.0.13147"]
+    assert all(urn.startswith(f"urn:pulumi:{stack}::ai-gateway::ai-gateway:index:AiGateway") for urn in mirror["targets"])
 
 
 def test_unknown_key_exits_2_with_one_line(tmp_path):
@@ -83,12 +102,20 @@ def test_secure_values_never_reach_the_output(tmp_path):
     out = tmp_path / "out"
     code, err = _main_in(root, "dev", out)
     assert code in (0, 1), err
-    for path in (out / "dev").iterdir():
-        text = path.read_text()
-        assert secret_text not in text and "fake-client-secret" not in text
+    files = [p for p in (out / "dev").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".zip" for p in files) and any(p.name == "agentgateway.json" for p in files)
+    for path in files:
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                blobs = [archive.read(n) for n in archive.namelist()]
+        else:
+            blobs = [path.read_bytes()]
+        for data in blobs:
+            assert secret_text.encode() not in data and b"fake-client-secret" not in data
 
 
 def test_mandatory_violation_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "synthesize", lambda stack, **_: baseline(stack))  # the exit code is the subject
     monkeypatch.setattr(synth, "policy_report", lambda inv, env: {"violations": [
         {"policy": "x", "enforcement": "mandatory", "urn": "urn:a::b", "message": "m"}]})
     assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 1
@@ -144,22 +171,29 @@ def test_entry_point_turns_settings_errors_into_one_line_run_errors():
     assert "\n" not in str(exc.value)
 
 
-def test_a_failed_synth_leaves_no_stale_build(tmp_path):
+def test_a_failed_synth_leaves_no_stale_build(tmp_path, monkeypatch):
     root = _project_copy(tmp_path, {"Pulumi.dev.yaml": (ROOT / "Pulumi.dev.yaml").read_text()})
     out = tmp_path / "out"
+    real = synth.synthesize
+    monkeypatch.setattr(synth, "synthesize", lambda stack, **_: baseline(stack))  # the same stack file's run
     assert _main_in(root, "dev", out)[0] == 0
+    monkeypatch.setattr(synth, "synthesize", real)
     assert (out / "dev" / "inventory.json").is_file()
     (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n  ai-gateway:edgee: {}\n")
     assert _main_in(root, "dev", out) == (2, "error: ai-gateway:edgee: unknown setting (did you mean edge?)\n")
     assert not (out / "dev").exists()
 
 
-def test_rendered_files_say_they_were_rendered_offline(tmp_path):
-    assert synth.main(["--stack", "dev", "--out", str(tmp_path)]) == 0
-    for name in ("agentgateway.yaml", "collector.yaml"):
-        first = (tmp_path / "dev" / name).read_text().splitlines()[0]
-        assert first == f"# {synth.OFFLINE_NOTE}"
+def test_rendered_files_say_they_were_rendered_offline(dev_synth):
+    result, tmp_path = dev_synth
+    assert result.returncode == 0
+    first = (tmp_path / "dev" / "collector.yaml").read_text().splitlines()[0]
+    assert first == f"# {synth.OFFLINE_NOTE}"
+    # JSON has no comments: the published files are written byte for byte, synth.json says they are offline.
     assert json.loads((tmp_path / "dev" / "synth.json").read_text())["note"] == synth.OFFLINE_NOTE
+    assert json.loads((tmp_path / "dev" / "agentgateway.json").read_text())["binds"]
+    # The functions' zips land beside the rest of this synth's output.
+    assert sorted(p.name for p in (tmp_path / "dev" / "lambda").glob("*.zip")) == ["publisher.zip", "validator.zip"]
 
 
 MINIMAL = "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    allowPlainHttp: true\n  ai-gateway:auth:\n    jwtValidation: false\n"

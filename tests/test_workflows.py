@@ -127,7 +127,8 @@ def test_test_workflow() -> None:
 
 
 def _pulumi_step(job: dict[str, Any]) -> dict[str, Any]:
-    return next(s for s in steps(job) if uses(s) == "pulumi/actions")
+    """The job's full (untargeted) Pulumi step."""
+    return next(s for s in steps(job) if uses(s) == "pulumi/actions" and "target" not in s.get("with", {}))
 
 
 def test_preview_comments_on_the_pr_with_the_policy_pack_per_stack() -> None:
@@ -194,10 +195,46 @@ def test_deploy_goes_dev_then_staging_then_prod_each_in_its_environment() -> Non
     assert pulumi["stack-name"].endswith("/ai-gateway/${{ matrix.stack }}")
 
 
+def _index(job: dict[str, Any], found: Any) -> int:
+    matches = [i for i, s in enumerate(steps(job)) if found(s)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_deploy_creates_the_repository_and_mirrors_the_images_before_the_full_up() -> None:
+    """Order: offline synth, credentials, the repository (targeted up, only when missing), the
+    image mirror, the full up; the mirror tools come with the runner image, no setup action."""
+    up = load("deploy-stacks.yml")["jobs"]["up"]
+    synth = _index(up, lambda s: s.get("id") == "synth")
+    credentials = _index(up, lambda s: uses(s) == AWS_CREDENTIALS)
+    check = _index(up, lambda s: s.get("id") == "repository")
+    create = _index(up, lambda s: uses(s) == "pulumi/actions" and "target" in s.get("with", {}))
+    mirror = _index(up, lambda s: s.get("run") == 'bin/mirror-images --stack "$STACK"')
+    full = steps(up).index(_pulumi_step(up))
+    assert synth < credentials < check < create < mirror < full
+    assert not [s for s in steps(up) if uses(s) == "docker/setup-buildx-action"]
+    assert up["runs-on"] == "ubuntu-24.04"
+
+    run = steps(up)[check]["run"]
+    assert 'aws ecr describe-repositories --repository-names "$repository" --region "$region"' in run
+    assert "RepositoryNotFoundException" in run and "exit 1" in run  # other errors stop the job
+    assert "jq -r '.mirror.targets[]'" in run and "'.mirror.images | length'" in run
+
+    targeted, whole = steps(up)[create], steps(up)[full]
+    assert targeted["if"] == "steps.repository.outputs.create == 'true'"
+    assert targeted["uses"] == whole["uses"]  # the same pinned action
+    assert targeted["with"]["target"] == "${{ steps.repository.outputs.targets }}"
+    assert targeted["env"] == whole["env"]
+    for key in ("command", "stack-name", "cloud-url", "pulumi-version", "suppress-outputs"):
+        assert targeted["with"][key] == whole["with"][key], key
+    # The pack would see every skipped create with empty properties: only the full up runs it.
+    assert "policyPacks" not in targeted["with"] and whole["with"]["policyPacks"] == "policy"
+
+
 def test_pulumi_steps_select_the_backend_from_one_variable() -> None:
     """PULUMI_BACKEND_URL (the bootstrap's backendUrl) switches every Pulumi step from Pulumi Cloud
     to the S3 backend, whose organization is always `organization`."""
-    for name in ("preview.yml", "deploy.yml"):
+    for name in ("preview.yml", "deploy-stacks.yml"):
         for job_name, job in load(name)["jobs"].items():
             for step in steps(job):
                 if uses(step) == "pulumi/actions":
@@ -229,7 +266,7 @@ ACTION_INPUTS = {
                                               "role-duration-seconds", "mask-aws-account-id"},
     "pulumi/actions": {"command", "stack-name", "pulumi-version", "comment-on-pr", "github-token", "policyPacks",
                        "policyPackConfigs", "diff", "suppress-outputs", "work-dir", "refresh", "edit-pr-comment",
-                       "cloud-url"},
+                       "cloud-url", "target"},
     "peter-evans/create-pull-request": {"branch", "delete-branch", "commit-message", "title", "labels", "body",
                                         "token", "base", "sign-commits", "add-paths"},
 }

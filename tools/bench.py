@@ -71,8 +71,8 @@ def main() -> int:
         imports.append(seconds)
     baseline = statistics.median(imports)
 
-    suite, suite_seconds = _timed("pytest -n auto (whole suite, new process)", lambda: subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "auto"], cwd=ROOT, capture_output=True, text=True, check=False))
+    suite, suite_seconds = _timed("make test: pytest -n auto --dist worksteal", lambda: subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "auto", "--dist", "worksteal"], cwd=ROOT, capture_output=True, text=True, check=False))
     print(suite.stdout.strip().splitlines()[-1] if suite.stdout.strip() else "(no pytest output)")
     failures += suite.returncode != 0
     print(f"{'suite / import baseline':<48} {suite_seconds / baseline:7.1f} x  (budget: under 15 x)")

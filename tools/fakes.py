@@ -204,7 +204,47 @@ def _guardrail_version(name, physical, inputs, region, acct, rid):
     return {"version": "1"}
 
 
+def _appconfig_id(name: str) -> str:
+    return _alnum("appconfig" + name, 7)
+
+
+def _appconfig_application(name, physical, inputs, region, acct, rid):
+    app = _appconfig_id(name)
+    return {"id": app, "arn": f"arn:aws:appconfig:{region}:{acct}:application/{app}"}
+
+
+def _appconfig_child(kind: str, id_key: str) -> Callable[..., dict[str, Any]]:
+    def build(name, physical, inputs, region, acct, rid):
+        # The provider's id is "<child id>:<application id>"; the child id has an output of its own.
+        child = _appconfig_id(name)
+        app = inputs.get("applicationId") or "unknown"
+        return {"id": f"{child}:{app}", id_key: child,
+                "arn": f"arn:aws:appconfig:{region}:{acct}:application/{app}/{kind}/{child}"}
+    return build
+
+
+def _appconfig_strategy(name, physical, inputs, region, acct, rid):
+    strategy = _appconfig_id(name)
+    return {"id": strategy, "arn": f"arn:aws:appconfig:{region}:{acct}:deploymentstrategy/{strategy}"}
+
+
+def _lambda_function(name, physical, inputs, region, acct, rid):
+    arn = f"arn:aws:lambda:{region}:{acct}:function:{physical}"
+    return {"arn": arn, "qualifiedArn": f"{arn}:$LATEST", "version": "$LATEST",
+            "invokeArn": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"}
+
+
+def _lambda_invocation(name, physical, inputs, region, acct, rid):
+    return {"result": "{}"}
+
+
 _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "aws:appconfig/application:Application": _appconfig_application,
+    "aws:appconfig/environment:Environment": _appconfig_child("environment", "environmentId"),
+    "aws:appconfig/configurationProfile:ConfigurationProfile": _appconfig_child("configurationprofile", "configurationProfileId"),
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": _appconfig_strategy,
+    "aws:lambda/function:Function": _lambda_function,
+    "aws:lambda/invocation:Invocation": _lambda_invocation,
     "aws:bedrock/guardrail:Guardrail": _guardrail,
     "aws:bedrock/guardrailVersion:GuardrailVersion": _guardrail_version,
     "aws:lb/loadBalancer:LoadBalancer": _lb,

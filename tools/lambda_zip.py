@@ -7,6 +7,7 @@ given zlib. Directory entries are not written: Lambda (and ``zipfile``) creates 
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -38,7 +39,7 @@ def write_deterministic_zip(path: Path, files: Mapping[str, Path]) -> None:
         if name.startswith("/") or "\\" in name or ".." in name.split("/"):
             raise ValueError(f"archive name must be relative and use '/': {name!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # concurrent builders never share one
     with zipfile.ZipFile(partial, "w") as archive:
         for name in sorted(files):
             archive.writestr(zip_entry(name), files[name].read_bytes(), compresslevel=6)

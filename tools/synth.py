@@ -1,10 +1,13 @@
 """Offline synth: run the program under mocks for one stack and write what it would deploy.
 
 ``bin/synth --stack prod`` (``make synth STACK=prod``) writes ``build/<stack>/``:
-``inventory.json``, the rendered ``agentgateway.yaml`` and ``collector.yaml`` (taken from the
-task definition, i.e. exactly what would be deployed), ``iam-policies.json`` (every IAM document
+``inventory.json``; ``agentgateway.json`` and ``catalog.json``, rendered from the base and overlay
+the deploy publishes exactly as the publisher Lambda renders them; ``collector.yaml`` (from the
+task definition); ``lambda/*.zip`` (the functions' code); ``iam-policies.json`` (every IAM document
 the stack deploys, with its actions by service), ``policy-report.json`` and ``synth.json``
-(environment, policy config, result); and prints a summary. Everything is rendered under mocks:
+(environment, policy config, result, and ``mirror``: the image repository, what a first deploy
+creates before copying images into it, and which images ``bin/mirror-images`` copies, see
+``tools/mirror_plan.py``); and prints a summary. Everything is rendered under mocks:
 ids, ARNs and the account number are fakes, the same in every stack.
 
 ``--project bootstrap`` does the same for the Pulumi project in that directory (its own
@@ -20,22 +23,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import runpy
 import shutil
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 import yaml
 
+import gateway_config
+from gateway_config import prices
+from gateway_config.render import routed_models
+
+from components.lambda_code import BUILD_DIR_ENV
 from components.settings import SettingsError, parse_settings
 from components.settings.environments import policy_config_path
 
 from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
 from .iam_report import iam_policies
+from .mirror_plan import mirror_plan
 from .stack_config import StackFileError, load_stack_config
 from .stack_names import StackNameError, parse_stack_name
 
@@ -50,9 +60,11 @@ def project_name(root: Optional[Path] = None) -> str:
     return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
 
 
-def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False) -> Inventory:
+def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False,
+               build_dir: Optional[Path] = None) -> Inventory:
     """Validate the stack's settings and run the real entry point under mocks.
 
+    The program builds its Lambda zips under ``build_dir/<stack>/lambda`` (default ``build/``).
     Raises ``StackFileError`` or ``SettingsError`` for bad input (another project's program
     reports its settings errors itself, as ``pulumi.RunError``).
     """
@@ -61,31 +73,73 @@ def synthesize(stack: str, *, root: Optional[Path] = None, preview: bool = False
     if root == ROOT:
         parse_settings(cfg.values, cfg.secret_keys)  # fail fast, with the one-line message
     entry = str(root / "__main__.py")
-    return run_program(
-        lambda: runpy.run_path(entry, run_name="__main__"),
-        project=project_name(root),
-        stack=stack,
-        config=cfg.values,
-        secret_keys=cfg.secret_keys,
-        preview=preview,
-    )
+    previous = os.environ.get(BUILD_DIR_ENV)
+    if build_dir is not None:
+        os.environ[BUILD_DIR_ENV] = str(build_dir)
+    try:
+        return run_program(
+            lambda: runpy.run_path(entry, run_name="__main__"),
+            project=project_name(root),
+            stack=stack,
+            config=cfg.values,
+            secret_keys=cfg.secret_keys,
+            preview=preview,
+        )
+    finally:
+        if previous is None:
+            os.environ.pop(BUILD_DIR_ENV, None)
+        else:
+            os.environ[BUILD_DIR_ENV] = previous
+
+
+def stack_settings(stack: str, root: Optional[Path] = None):
+    """The validated settings of a gateway stack file (``LoadedSettings``)."""
+    cfg = load_stack_config(root or ROOT, stack)
+    return parse_settings(cfg.values, cfg.secret_keys)
+
+
+def published_documents(inventory: Inventory) -> Optional[dict[str, Any]]:
+    """The base and overlay the deploy publishes (the publisher Invocation's input), if any."""
+    for invocation in inventory.of_type("aws:lambda/invocation:Invocation"):
+        raw = invocation.inputs.get("input")
+        if isinstance(raw, str) and raw.startswith("{"):
+            doc = json.loads(raw)
+            if "base" in doc:
+                return doc
+    return None
 
 
 def rendered_configs(inventory: Inventory) -> dict[str, str]:
-    """The agentgateway and collector YAML carried by the task definition, by file name."""
+    """The files the deploy delivers, by name: the gateway config and model catalog exactly as the
+    publisher renders them from the published base and overlay, and the collector YAML from the
+    task definition."""
     files: dict[str, str] = {}
+    documents = published_documents(inventory)
+    if documents is not None:
+        rendered = gateway_config.render(documents["base"], documents["overlay"])
+        files["agentgateway.json"] = rendered.config_json
+        files["catalog.json"] = rendered.catalog_json
     for task in inventory.of_type("aws:ecs/taskDefinition:TaskDefinition"):
         raw = task.inputs.get("containerDefinitions")
         if not isinstance(raw, str) or not raw.startswith("["):
             continue
         for container in json.loads(raw):
-            command = container.get("command") or []
-            if "-c" in command:
-                files["agentgateway.yaml"] = command[command.index("-c") + 1]
             for env in container.get("environment") or []:
                 if env.get("name") == "AOT_CONFIG_CONTENT":
                     files["collector.yaml"] = env["value"]
     return files
+
+
+def price_warnings(inventory: Inventory) -> list[str]:
+    """Models the stack routes to that no price covers (their requests log no ``cost_usd``)."""
+    documents = published_documents(inventory)
+    if documents is None:
+        return []
+    base = gateway_config.GatewayBase.model_validate(documents["base"])
+    catalog = gateway_config.render(base, documents["overlay"]).catalog
+    missing = prices.unpriced_models(catalog, routed_models(base))
+    return [f"{provider} model {model!r} has no price in the model catalog (add it to pricing.overrides):"
+            " its requests log no cost_usd" for provider, model in missing]
 
 
 def labelled(file_name: str, text: str) -> str:
@@ -107,7 +161,7 @@ def policy_report(inventory: Inventory, config_name: str) -> Optional[dict[str, 
 
 
 def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: Optional[str],
-            policy_config: Optional[str] = None) -> str:
+            policy_config: Optional[str] = None, warnings: Sequence[str] = ()) -> str:
     """A short human summary: resources by type, outputs, cost, policy config and result.
 
     ``environment`` is the gateway stack's class (None for another project); ``policy_config`` the
@@ -122,6 +176,7 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment:
     for key, value in sorted(inventory.outputs.items()):
         lines.append(f"  {key} = {json.dumps(value)}")
     lines.append(cost_summary_line(inventory.to_json()))
+    lines += [f"warning: {w}" for w in warnings]
     if report is None:
         lines.append("policy: pack not present")
     else:
@@ -151,7 +206,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     out = Path(args.out) / (f"{project_dir.name}-{stack}" if other else stack)
     shutil.rmtree(out, ignore_errors=True)  # never leave a previous run's files to be mistaken for this one's
     try:
-        inventory = synthesize(stack, root=project_dir if other else None, preview=args.preview)
+        inventory = synthesize(stack, root=project_dir if other else None, preview=args.preview,
+                               build_dir=Path(args.out))
     except (StackFileError, SettingsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -170,14 +226,20 @@ def main(argv: Optional[list[str]] = None) -> int:
     if report is not None:
         (out / "policy-report.json").write_text(json.dumps(report, indent=2) + "\n")
     mandatory = bool(report and any(v["enforcement"] == "mandatory" for v in report["violations"]))
-    (out / "synth.json").write_text(json.dumps({
+    warnings = price_warnings(inventory)
+    written: dict[str, Any] = {
         "stack": stack,
         "environment": environment,
         "policyConfig": policy_config,
         "mandatoryViolations": mandatory,
+        "warnings": warnings,
         "note": OFFLINE_NOTE,
-    }, indent=2) + "\n")
-    print(summary(inventory, report, environment, policy_config))
+    }
+    if not other:
+        loaded = stack_settings(stack)
+        written["mirror"] = mirror_plan(inventory.to_json(), loaded.settings.live_config, loaded.region)
+    (out / "synth.json").write_text(json.dumps(written, indent=2) + "\n")
+    print(summary(inventory, report, environment, policy_config, warnings))
     print(f"wrote {out}")
     return 1 if mandatory else 0
 

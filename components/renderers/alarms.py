@@ -8,6 +8,12 @@ from typing import Any, Optional
 from components.settings import StackSettings
 
 from . import aws_metrics as aws
+from .metrics_catalog import CONFIG_SYNCHRONIZED
+
+CONFIG_SYNC_ALARM = "config-sync-failed"
+ERROR_RATE_ALARM = "5xx-rate"
+ROLLBACK_ALARMS = (CONFIG_SYNC_ALARM, ERROR_RATE_ALARM)
+"""The alarms a guarded config deployment watches (AppConfig rolls back when either fires)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class AlarmTargets:
     target_group: str
     cluster: str
     service: str
+    metrics_namespace: str = "AIGateway"
+    """Namespace of the collector's EMF metrics (``observability.metricsNamespace``)."""
 
 
 def alarm_specs(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
@@ -59,7 +67,7 @@ def alarm_specs(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
     minutes = a.evaluation_minutes
     return [
         AlarmSpec(
-            role="5xx-rate",
+            role=ERROR_RATE_ALARM,
             description=f"More than {a.error_rate_percent}% of requests failed with 5xx (gateway or ALB) for {minutes} min.",
             comparison="GreaterThanThreshold", threshold=a.error_rate_percent, evaluation_periods=minutes,
             metrics=(
@@ -95,6 +103,15 @@ def alarm_specs(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
             comparison="LessThanThreshold", threshold=settings.service.min_capacity, evaluation_periods=5,
             metrics=(MetricRef("running", aws.CONTAINER_INSIGHTS, "RunningTaskCount", svc, stat="Average"),),
             treat_missing_data="breaching",
+        ),
+        AlarmSpec(
+            role=CONFIG_SYNC_ALARM,
+            description="A gateway task failed to load a new config (it keeps serving the last good one): "
+                        "see the config reload errors query.",
+            # Minimum over the tasks' values: 0 when any task reports a failed reload. Two minutes,
+            # so a file read mid-write (reloaded again when the write completes) does not alarm.
+            comparison="LessThanThreshold", threshold=1, evaluation_periods=2,
+            metrics=(MetricRef("synchronized", t.metrics_namespace, CONFIG_SYNCHRONIZED, {}, stat="Minimum"),),
         ),
         AlarmSpec(
             role="cpu-saturated",

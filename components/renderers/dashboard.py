@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from . import aws_metrics as aws
-from .log_queries import REQUEST_LINES, insights_field as _f
-from .metrics_catalog import DashboardPanel
+from .log_queries import QUERIES, REQUEST_LINES, insights_field as _f
+from .metrics_catalog import CONFIG_SYNCHRONIZED, DashboardPanel
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,12 @@ def widgets(t: DashboardTargets) -> list[dict[str, Any]]:
         _metric_widget("Running tasks", [
             [aws.CONTAINER_INSIGHTS, "RunningTaskCount", *svc], [aws.CONTAINER_INSIGHTS, "DesiredTaskCount", *svc],
         ], t.region, stat="Average"),
+        # The gauge has no dimensions: one metric for all tasks; its minimum is 0 when any task failed
+        # to load its newest config (it keeps serving the last good one).
+        _metric_widget("Config synchronized (minimum over tasks)", [
+            [t.metrics_namespace, CONFIG_SYNCHRONIZED, {"stat": "Minimum"}],
+            [t.metrics_namespace, CONFIG_SYNCHRONIZED, {"stat": "Maximum"}],
+        ], t.region, stat="Minimum"),
     ]
     for panel in t.emf_panels:
         label_dims = ",".join(panel.dimensions)
@@ -100,6 +106,7 @@ def widgets(t: DashboardTargets) -> list[dict[str, Any]]:
             f"{scope} | filter {_f('status')} >= 500 | fields @timestamp, {_f('path')}, {_f('status')},"
             f" {_f('provider')}, {_f('error')} | sort @timestamp desc | limit 50"), t),
     ]
+    out.append(_log_widget("Config reload errors", QUERIES["config-reload-errors"], t))
     if t.alarm_arns:
         out.append({"type": "alarm", "properties": {"title": "Alarms", "alarms": list(t.alarm_arns)}})
     return out

@@ -8,7 +8,8 @@ caller in the task actually invokes, on the resources this stack owns:
   driver), read this stack's provider-key secrets and decrypt them through Secrets Manager only.
 - **task role** (the running containers): agentgateway calls Bedrock (``InvokeModel*`` on the
   configured models and inference profiles, ``CountTokens`` on the pinned model when Bedrock is
-  the one counting, ``ApplyGuardrail`` on the configured guardrail);
+  the one counting, ``ApplyGuardrail`` on the configured guardrail); the AppConfig agent reads
+  this stack's two profiles (``components.renderers.function_policies.appconfig_agent_statements``);
   the ADOT collector calls what its exporters call, derived from the rendered collector config
   (:func:`collector_statements`), nothing else.
 
@@ -338,16 +339,19 @@ def task_role_policy(
     collector_config: Mapping[str, Any],
     log_group_arns: Mapping[str, str],
     guardrail_id: Optional[str] = None,
+    extra: Sequence[dict[str, Any]] = (),
 ) -> Optional[Document]:
     """What the running containers call; ``None`` when they call nothing on AWS.
 
-    ``guardrail_id`` is the id of the guardrail the stack created, when it created one.
+    ``guardrail_id`` is the id of the guardrail the stack created, when it created one; ``extra``
+    are the statements of the other sidecars (the AppConfig agent's reads).
     """
     statements = bedrock_statements(
         settings, partition=partition, bedrock_region=bedrock_region, guardrail_region=guardrail_region,
         account_id=account_id, guardrail_id=guardrail_id,
     )
     statements += collector_statements(collector_config, log_group_arns)
+    statements += list(extra)
     return document(*statements) if statements else None
 
 

@@ -1,6 +1,6 @@
 """Saved CloudWatch Logs Insights queries over agentgateway's JSON access log.
 
-Field names come from :data:`components.renderers.agentgateway_config.LOG_FIELDS` (read from
+Field names come from :data:`gateway_config.render.LOG_FIELDS` (read from
 agentgateway v1.4.1): flat JSON keys, some with dots, hence the backticks.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
-from .agentgateway_config import LOG_FIELDS
+from gateway_config.render import LOG_FIELDS
 
 
 def insights_field(logical: str) -> str:
@@ -66,6 +66,15 @@ QUERIES: Mapping[str, str] = MappingProxyType({
         f"| {_DURATION_MS}",
         "| stats pct(duration_ms, 50) as p50_ms, pct(duration_ms, 90) as p90_ms, pct(duration_ms, 99) as p99_ms,"
         f" count(*) as requests by {_f('provider')}",
+    ]),
+    "config-reload-errors": "\n".join([
+        # agentgateway's own words when a new gateway config or model catalog file does not load
+        # (state_manager.rs, llm/cost/mod.rs): the task keeps serving the last good one.
+        f"fields @timestamp, {_f('scope')} as scope, {_f('message')} as message",
+        f"| filter {_f('level')} = \"error\"",
+        f"| filter {_f('message')} like /Failed to reload config/ or {_f('message')} like /failed to reload model catalog/",
+        "| sort @timestamp desc",
+        "| limit 200",
     ]),
     "error-rate-by-provider": "\n".join([
         REQUEST_LINES,

@@ -22,7 +22,7 @@ How an agentgateway metric reaches CloudWatch:
 Label values worth knowing: ``gen_ai_system`` is agentgateway's provider type name
 (:data:`GEN_AI_SYSTEM`), not our provider name; ``gen_ai_token_type`` is one of
 :data:`TOKEN_TYPES`; ``route`` is ``default/<route name>`` (``default/llm`` for ``/v1``).
-The cost counter only has data when a model cost catalog prices the model; none is configured yet.
+The cost counter has data for the models the live model catalog prices (``gateway_config/prices``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ TOKEN_TYPES = ("input", "output", "input_cache_read", "input_cache_write")
 """Values of ``gen_ai_token_type`` on the token-usage histogram."""
 
 _BY_SYSTEM = ("gen_ai_system",)
+CONFIG_SYNCHRONIZED = "agentgateway_config_synchronized"
 _BY_MODEL = ("gen_ai_system", "gen_ai_request_model")
 
 
@@ -55,7 +56,7 @@ class EmfMetric:
 
     name: str
     """CloudWatch metric name (the OTel name after the Prometheus receiver)."""
-    kind: Literal["counter", "histogram"]
+    kind: Literal["counter", "histogram", "gauge"]
     unit: str
     """CloudWatch unit written by the exporter (``metric_descriptors``)."""
     dimension_sets: tuple[tuple[str, ...], ...]
@@ -65,12 +66,14 @@ class EmfMetric:
     @property
     def statistics(self) -> tuple[str, ...]:
         """CloudWatch statistics that mean something for this metric."""
+        if self.kind == "gauge":
+            return ("Minimum", "Maximum", "Average")
         return ("Sum",) if self.kind == "counter" else ("Sum", "SampleCount", "Average")
 
     @property
     def scraped_samples(self) -> tuple[str, ...]:
         """Prometheus sample names that make up this metric on ``/metrics``."""
-        if self.kind == "counter":
+        if self.kind in ("counter", "gauge"):
             return (self.name,)
         return tuple(f"{self.name}{suffix}" for suffix in ("_bucket", "_sum", "_count"))
 
@@ -111,6 +114,14 @@ EMF_METRICS: tuple[EmfMetric, ...] = (
         "agentgateway_gen_ai_server_time_per_output_token", "histogram", "Seconds",
         (_BY_SYSTEM, _BY_MODEL),
         "Average time per output token after the first.",
+    ),
+    EmfMetric(
+        # A gauge without labels (crates/xds/src/metrics.rs): 1 after a successful (re)load of the
+        # config file, 0 after a failed one (the last good config keeps serving). Each task writes
+        # its own value; the Minimum over the tasks is 0 when any one of them failed.
+        CONFIG_SYNCHRONIZED, "gauge", "None",
+        ((),),
+        "Whether the task's last config (re)load succeeded: 1 synchronized, 0 failed (old config serving).",
     ),
     EmfMetric(
         "agentgateway_guardrail_checks_total", "counter", "Count",

@@ -36,14 +36,22 @@ def settings_reference() -> list[tuple[str, str, str]]:
             if field.is_required():
                 default = REQUIRED
             else:
-                value = field.default.model_dump(by_alias=True, mode="json") if isinstance(field.default, BaseModel) else field.default
-                default = json.dumps(value, default=str)
+                value = field.get_default(call_default_factory=True)
+                default = json.dumps(_plain(value), default=str)
             rows.append((key, default, doc))
             if optional_block is not None:
                 walk(optional_block, key + ".")
 
     walk(StackSettings, "")
     return rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, mode="json")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _submodel(ann: Any) -> Optional[type[BaseModel]]:

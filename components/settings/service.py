@@ -21,6 +21,11 @@ FARGATE_MEMORY_BY_CPU = {
 }
 
 
+CONFIG_SIDECARS_MEMORY_MIB = 256
+"""Memory of the AppConfig agent and the config check container together (128 MiB each)."""
+MIN_GATEWAY_MEMORY_MIB = 256
+
+
 class ServiceSettings(SettingsModel):
     """ECS Fargate service running agentgateway and the ADOT collector."""
 
@@ -67,8 +72,13 @@ class ServiceSettings(SettingsModel):
         if self.memory not in FARGATE_MEMORY_BY_CPU[self.cpu]:
             allowed = FARGATE_MEMORY_BY_CPU[self.cpu]
             raise FieldProblem("memory", f"{self.memory} MiB is not valid with cpu {self.cpu} (allowed {allowed[0]}-{allowed[-1]})")
-        if self.collector_cpu >= self.cpu or self.collector_memory >= self.memory:
+        if self.collector_cpu >= self.cpu:
             raise FieldProblem("collectorCpu", "the collector's reservation must leave room for the gateway")
+        gateway_memory = self.memory - self.collector_memory - CONFIG_SIDECARS_MEMORY_MIB
+        if gateway_memory < MIN_GATEWAY_MEMORY_MIB:
+            raise FieldProblem("collectorMemory", f"leaves the gateway {gateway_memory} MiB of {self.memory} (the"
+                                                  f" config sidecars take {CONFIG_SIDECARS_MEMORY_MIB}); it needs"
+                                                  f" {MIN_GATEWAY_MEMORY_MIB}")
         if self.min_capacity > self.max_capacity:
             raise FieldProblem("minCapacity", f"{self.min_capacity} is above maxCapacity {self.max_capacity}")
         return self

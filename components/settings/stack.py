@@ -11,12 +11,14 @@ from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
 from .inspector import InspectorSettings
+from .live_config import LiveConfigSettings
 from .llm import GuardrailsSettings, PromptCachingSettings, RateLimitSettings, RoutingSettings
 from .model import SettingsModel
 from .network import NetworkSettings
 from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
 from .service import ServiceSettings
+from .teams import PricingSettings, Tiers, _default_tiers
 
 
 class StackSettings(SettingsModel):
@@ -51,6 +53,12 @@ class StackSettings(SettingsModel):
     """Logs, dashboard and alarms."""
     inspector: InspectorSettings = InspectorSettings()
     """Amazon Inspector enhanced ECR scanning (account-wide; off unless this stack manages it)."""
+    live_config: LiveConfigSettings = LiveConfigSettings()
+    """Live configuration delivery (AppConfig and the agent sidecar)."""
+    tiers: Tiers = Field(default_factory=_default_tiers)
+    """Team tiers: name -> {models}. Default sandbox, standard, high and unlimited, each allowing every model."""
+    pricing: PricingSettings = PricingSettings()
+    """Model prices for the gateway's cost catalog."""
 
     @property
     def is_prod(self) -> bool:
@@ -71,6 +79,10 @@ class StackSettings(SettingsModel):
         if unreachable and not self.routing.provider_routes:
             raise FieldProblem("providers", f"{', '.join(unreachable)} is enabled but in no fallback group and"
                                              " routing.providerRoutes is off, so nothing can reach it")
+        for team, client in self.auth.team_clients.items():
+            if client.tier not in self.tiers:
+                raise FieldProblem(f"auth.teamClients.{team}.tier",
+                                   f"{client.tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
         self._environment_checks()
         if self.edge.allow_plain_http and self.auth.jwt_validation:
             raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
@@ -138,6 +150,11 @@ class StackSettings(SettingsModel):
     def interface_endpoint_services(self) -> tuple[str, ...]:
         """Effective interface endpoints (none by default in dev and in an existing VPC)."""
         return self.network.endpoint_services(environment_default=self.profile.interface_endpoints_by_default)
+
+    @property
+    def config_deployment_strategy(self) -> str:
+        """Effective AppConfig deployment strategy of a publish."""
+        return self.live_config.deployment_strategy or ("guarded" if self.is_prod else "immediate")
 
     @property
     def inspector_scan_frequency(self) -> str:

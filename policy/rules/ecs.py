@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .meta import Severity, resource_policy
+from .graph import by_type, property_depends_on
+from .meta import Severity, resource_policy, stack_policy
 from .plaintext import name_looks_secret, value_looks_secret
 from .values import Pending, SecretValueError, as_list, get, json_document, present, text
 
@@ -78,19 +79,55 @@ not_privileged = _container_policy(
 )
 
 
-def _image_digest(container: Any, name: str, report: ReportViolation) -> None:
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<name>[a-z0-9._/-]+):(?P<tag>[A-Za-z0-9._-]+)$")
+
+
+def _immutable_repositories(resources: list[PolicyResource], task: PolicyResource) -> set[str]:
+    """Names of the stack's immutable ECR repositories the task's containers are computed from."""
+    names = set()
+    for repository in by_type(resources, {ECR_REPOSITORY}):
+        if property_depends_on(task, "containerDefinitions", repository) and \
+                text(get(repository.props, "imageTagMutability")) == "IMMUTABLE":
+            names.add(text(get(repository.props, "name")) or "")
+    return names
+
+
+def _check_image_pinned(args: StackValidationArgs, report: ReportViolation) -> None:
+    pending = Pending()
+    for task in by_type(args.resources, {TASK_DEFINITION}):
+        with pending.attempt():
+            immutable = _immutable_repositories(args.resources, task)
+            containers = json_document(task.props.get("containerDefinitions"), "containerDefinitions")
+            each = Pending()
+            for index, container in enumerate(as_list(containers)):
+                with each.attempt():
+                    _check_one_image(container, _container_name(container, index), immutable, task.urn, report)
+            each.settle()
+    pending.settle()
+
+
+def _check_one_image(container: Any, name: str, immutable: set[str], urn: str, report: ReportViolation) -> None:
     image = text(get(container, "image")) or ""
-    if not DIGEST_PINNED.search(image):
-        report(f"Container '{name}' image '{image}' is not pinned by digest (@sha256:<64 hex>).", None)
+    if DIGEST_PINNED.search(image):
+        return
+    ecr = _ECR_IMAGE.match(image)
+    if ecr and ecr.group("name") in immutable:
+        return  # a tag of this stack's immutable repository can never move
+    report(f"Container '{name}' image '{image}' is not pinned: reference it by digest (@sha256:<64 hex>)"
+           " or by a tag of an immutable ECR repository of this stack.", urn)
 
 
-image_digest = _container_policy(
-    "aws-ecs-task-image-digest",
-    "Every container image is pinned by digest.",
-    Severity.HIGH,
-    "Reference images as repository@sha256:<digest> (the bump workflow keeps the digest current); "
-    "a tag can be re-pointed to different code between two deployments.",
-    _image_digest,
+image_digest = stack_policy(
+    name="aws-ecs-task-image-digest",
+    description="Every container image is pinned: by digest, or by a tag of an immutable ECR repository "
+                "of this stack (a tag there can never be re-pointed).",
+    severity=Severity.HIGH,
+    remediation="Reference images as repository@sha256:<digest> (the bump workflow keeps the digest current), "
+                "or mirror the image into the stack's IMMUTABLE repository and reference that tag; a tag "
+                "elsewhere can be re-pointed to different code between two deployments.",
+    types={TASK_DEFINITION, ECR_REPOSITORY},
+    validate=_check_image_pinned,
     tags=["supply-chain"],
 )
 

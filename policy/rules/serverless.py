@@ -1,4 +1,4 @@
-"""Control plane: DynamoDB tables, Lambda functions, API Gateway routes."""
+"""Control plane: DynamoDB tables, Lambda functions and permissions, API Gateway routes, AppConfig."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ FUNCTION = "aws:lambda/function:Function"
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 REST_METHOD = "aws:apigateway/method:Method"
 HTTP_ROUTE = "aws:apigatewayv2/route:Route"
+LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+APPCONFIG_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
+APPCONFIG_ENVIRONMENT = "aws:appconfig/environment:Environment"
 
 
 # --- DynamoDB -----------------------------------------------------------------------------------
@@ -153,6 +156,64 @@ function_url_auth = resource_policy(
 )
 
 
+def _check_permission_scoped(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    principal = text(args.props.get("principal")) or ""
+    if principal.endswith(".amazonaws.com") and not (present(args.props, "sourceAccount")
+                                                     or present(args.props, "sourceArn")):
+        report(f"The permission lets {principal} invoke the function on behalf of any account "
+               "(no sourceAccount or sourceArn): another account's resource could trigger it.", None)
+
+
+permission_service_scoped = resource_policy(
+    name="aws-lambda-permission-service-scoped",
+    description="A Lambda permission for an AWS service names the account or resource it acts for.",
+    severity=Severity.HIGH,
+    remediation="Set source_account=<this account> (and source_arn where the service documents it), "
+                "so the service invokes the function only for this account's resources.",
+    types={LAMBDA_PERMISSION},
+    validate=_check_permission_scoped,
+    tags=["iam", "confused-deputy"],
+)
+
+
+# --- AppConfig ------------------------------------------------------------------------------------
+
+def _check_profile_validated(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    validators = as_list(args.props.get("validators"))
+    if not [v for v in validators if text(get(v, "type")) in ("LAMBDA", "JSON_SCHEMA") and present(v, "content")]:
+        report("The configuration profile has no validator: a malformed version deploys to every task "
+               "that polls it.", None)
+
+
+profile_validated = resource_policy(
+    name="aws-appconfig-profile-validated",
+    description="Every AppConfig configuration profile validates a version before it deploys.",
+    severity=Severity.MEDIUM,
+    remediation="Add validators=[{'type': 'LAMBDA', 'content': validator.arn}] (or a JSON_SCHEMA).",
+    types={APPCONFIG_PROFILE},
+    validate=_check_profile_validated,
+    tags=["change-safety"],
+)
+
+
+def _check_environment_monitored(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    monitors = [m for m in as_list(args.props.get("monitors")) if present(m, "alarmArn")]
+    if not monitors:
+        report("The environment has no monitor: a deployment that breaks the service is never rolled back.", None)
+
+
+environment_monitored = resource_policy(
+    name="aws-appconfig-environment-monitored",
+    description="AppConfig environments watch alarms that roll a bad deployment back.",
+    severity=Severity.MEDIUM,
+    remediation="Add monitors=[{'alarm_arn': ..., 'alarm_role_arn': ...}] for the alarms a bad config "
+                "would fire.",
+    types={APPCONFIG_ENVIRONMENT},
+    validate=_check_environment_monitored,
+    tags=["change-safety"],
+)
+
+
 # --- API Gateway ----------------------------------------------------------------------------------
 
 def _check_route_authorized(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -188,4 +249,4 @@ route_authorized = resource_policy(
 
 POLICIES = [table_pitr, table_cmk, table_deletion_protection, function_tracing,
             function_concurrency_or_dlq, function_no_plaintext_secrets, function_url_auth,
-            route_authorized]
+            permission_service_scoped, profile_validated, environment_monitored, route_authorized]

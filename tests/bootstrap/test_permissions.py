@@ -275,7 +275,57 @@ def test_synthesized_roles_carry_the_rendered_documents(inventory, role, stacks)
     state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
     assert documents(inv, f"deploy-{role}") == deploy_documents(types, scopes, "aws", ACCOUNT, state)
     granted = {a for st in statements(documents(inv, f"deploy-{role}")) for a in actions(st)}
-    assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "lambda:CreateFunction" not in granted
+    assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "dynamodb:CreateTable" not in granted
     route53 = [st for st in statements(documents(inv, f"deploy-{role}"))
                if "route53:ChangeResourceRecordSets" in actions(st)]
     assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))
+
+
+# --- the image mirror (bin/mirror-images in the deploy job) ------------------------------------------
+
+MIRROR_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+                  "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+                  "ecr:UploadLayerPart")
+
+
+def _allows(docs, action: str, resource: str) -> bool:
+    """An unconditioned Allow of the action on the resource (how the table scopes repositories)."""
+    return any(st["Effect"] == "Allow" and action in actions(st) and "Condition" not in st
+               and any(fnmatch.fnmatchcase(resource, p) for p in resources(st)) for st in statements(docs))
+
+
+def _repository(stack: str) -> str:
+    return f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/ai-gateway-{stack}-images"
+
+
+@pytest.mark.parametrize(("role", "own", "foreign"), [
+    ([SCOPES[0]], ["dev"], ["prod", "sandbox-alice"]), (DEV_CLASS, ["dev", "sandbox-alice"], ["prod"]),
+    ([SCOPES[1]], ["prod"], ["dev", "sandbox-alice"]),
+], ids=["dev", "dev+sandbox-alice", "prod"])
+def test_a_deploy_role_can_mirror_into_its_own_repositories_only(role, own, foreign) -> None:
+    """Whatever types the role is granted (here: none but the state), the mirror's pushes reach
+    the stack's own repositories and no other stack's."""
+    docs = deploy_documents([], role, "aws", ACCOUNT, STATE)
+    for action in MIRROR_ACTIONS:
+        for stack in own:
+            assert _allows(docs, action, _repository(stack)), (action, stack)
+        for stack in foreign:
+            assert not _allows(docs, action, _repository(stack)), (action, stack)
+        assert not any(action in actions(st) and st["Resource"] == "*" for st in statements(docs)), action
+    assert _allows(docs, "ecr:GetAuthorizationToken", "*")  # the login token exists only on "*"
+
+
+def test_the_repository_key_is_usable_through_ecr_only_and_the_preview_role_cannot_push() -> None:
+    """Pushes to the KMS-encrypted repository: ECR encrypts under the grant it creates on the key
+    with the repository, which the repository's table row allows through ECR (kms:ViaService) on
+    the stack's tagged keys only."""
+    docs = deploy_documents(granted_types("stacks"), [SCOPES[0]], "aws", ACCOUNT, STATE)
+    kms = [st for st in statements(docs) if "kms:CreateGrant" in actions(st)
+           and "ecr.us-east-1.amazonaws.com" in json.dumps(st.get("Condition", {}))]
+    assert kms and all({"kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"} <= set(actions(st)) for st in kms)
+    for st in kms:
+        condition = st["Condition"]["StringEquals"]
+        assert condition["aws:ResourceTag/stack"] == "dev" and condition["kms:ViaService"] == "ecr.us-east-1.amazonaws.com"
+    preview = preview_documents(TABLE, [*SCOPES, SANDBOX], "aws", ACCOUNT, STATE)
+    granted = {a for st in statements(preview) for a in actions(st)}
+    assert not granted & set(MIRROR_ACTIONS)

@@ -9,7 +9,7 @@ import pytest
 
 from components.renderers.task_definition import MAX_TASK_DEFINITION_BYTES
 from components.settings import parse_settings
-from tests.support import baseline, container_definitions, run_stack, stack_values
+from tests.support import PLAIN_HTTP_BEDROCK_ONLY, baseline, container_definitions, run_stack, stack_values
 from tools.fakes import ACCOUNT_ID, computed_attributes
 from tools.harness import SECRET_PLACEHOLDER, UNKNOWN
 
@@ -67,6 +67,17 @@ def log_group_name(inv, role):
     return inv.one(LOG_GROUP, f"observability-{role}").inputs["name"]
 
 
+TUNED_SERVICE = {"architecture": "ARM64", "cpu": 2048, "memory": 4096, "stopTimeoutSeconds": 45, "ecrKeepImages": 5,
+                 "cpuTargetPercent": 55, "requestsPerTarget": 1200, "minCapacity": 3, "maxCapacity": 12,
+                 "logLevel": "debug"}
+"""Every service knob away from its default at once: one program run per stack serves the tests of
+each knob (each checks only its own)."""
+
+
+def tuned(stack):
+    return run_stack(stack, {"service": TUNED_SERVICE, "liveConfig": {"pollIntervalSeconds": 30}})
+
+
 @pytest.fixture(scope="module")
 def all_providers():
     return run_stack("dev", ALL_PROVIDERS)
@@ -84,14 +95,15 @@ def test_task_definition_shape(stack, cpu, memory):
     assert (i["cpu"], i["memory"]) == (str(cpu), str(memory))
     assert i["networkMode"] == "awsvpc" and i["requiresCompatibilities"] == ["FARGATE"]
     assert i["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
-    assert i["volumes"] == [{"name": "gateway-tmp"}]
+    assert i["volumes"] == [{"name": "config"}, {"name": "gateway-tmp"}, {"name": "agent-tmp"}]
     assert task.property_dependencies["executionRoleArn"] == [inv.one(ROLE, "execution-role").urn]
     assert task.property_dependencies["taskRoleArn"] == [inv.one(ROLE, "task-role").urn]
     c = containers(inv)
-    assert c["gateway"]["cpu"] + c["collector"]["cpu"] == cpu
-    assert c["gateway"]["memory"] + c["collector"]["memory"] == memory
-    arm = run_stack(stack, {"service": {"architecture": "ARM64", "cpu": 2048, "memory": 4096}}).one(TASK).inputs
-    assert arm["runtimePlatform"]["cpuArchitecture"] == "ARM64" and arm["cpu"] == "2048"
+    assert list(c) == ["config-agent", "config-check", "gateway", "collector"]
+    assert sum(x.get("cpu", 0) for x in c.values()) == cpu  # the two config sidecars share the gateway's CPU
+    assert sum(x["memory"] for x in c.values()) == memory
+    arm = tuned(stack).one(TASK).inputs
+    assert arm["runtimePlatform"]["cpuArchitecture"] == "ARM64" and (arm["cpu"], arm["memory"]) == ("2048", "4096")
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -100,16 +112,18 @@ def test_gateway_container(stack):
     g = containers(inv)["gateway"]
     assert g["image"].startswith("ghcr.io/agentgateway/agentgateway@sha256:")
     assert g["essential"] is True
-    assert g["command"][0] == "-c" and g["command"][1].startswith("config:")
+    assert g["command"] == ["-f", "/config/gateway.json"]  # the watched file the agent writes
     assert [p["containerPort"] for p in g["portMappings"]] == [8787, 15021]  # 15020 stays on localhost
     assert g["user"] == "65532:65532"
     assert g["readonlyRootFilesystem"] is True
-    assert g["mountPoints"] == [{"sourceVolume": "gateway-tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert g["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": True},
+                                {"sourceVolume": "gateway-tmp", "containerPath": "/tmp", "readOnly": False}]
     assert g["linuxParameters"] == {"capabilities": {"drop": ["ALL"]}}
     assert g["ulimits"] == [{"name": "nofile", "softLimit": 65536, "hardLimit": 65536}]
     assert g["stopTimeout"] == 120
     assert "healthCheck" not in g  # distroless: no shell; the ALB checks /healthz/ready on 15021
-    assert g["dependsOn"] == [{"containerName": "collector", "condition": "START"}]
+    assert g["dependsOn"] == [{"containerName": "collector", "condition": "START"},
+                              {"containerName": "config-check", "condition": "HEALTHY"}]
     assert g["logConfiguration"] == {"logDriver": "awslogs", "options": {
         "awslogs-group": log_group_name(inv, "gateway"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": "gateway"}}
     assert "environment" not in g
@@ -118,7 +132,54 @@ def test_gateway_container(stack):
     assert re.fullmatch(rf"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:ai-gateway/{stack}/anthropic-api-key-\w{{6}}",
                         secret["valueFrom"])
     assert inv.one(SECRET, "anthropic-api-key").urn in inv.one(TASK).property_dependencies["containerDefinitions"]
-    assert containers(run_stack(stack, {"service": {"stopTimeoutSeconds": 45}}))["gateway"]["stopTimeout"] == 45
+    assert containers(tuned(stack))["gateway"]["stopTimeout"] == 45
+
+
+def _live_config_arns(inv):
+    """The ARNs of the two configurations the agent reads: application/environment/configuration/profile."""
+    def attr(r, key):
+        return computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")[key]
+    app = attr(inv.one("aws:appconfig/application:Application"), "id")
+    env = attr(inv.one("aws:appconfig/environment:Environment"), "environmentId")
+    return sorted(f"arn:aws:appconfig:us-east-1:{ACCOUNT_ID}:application/{app}/environment/{env}/configuration/"
+                  f"{attr(p, 'configurationProfileId')}"
+                  for p in inv.of_type("aws:appconfig/configurationProfile:ConfigurationProfile"))
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_config_agent_writes_this_stacks_two_profiles_into_the_shared_volume(stack):
+    inv = baseline(stack)
+    a = containers(inv)["config-agent"]
+    assert a["image"] == f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/ai-gateway-{stack}-images:aws-appconfig-agent-2.0.13147"
+    assert a["essential"] is False and a["restartPolicy"] == {"enabled": True, "restartAttemptPeriod": 60}
+    env = {e["name"]: e["value"] for e in a["environment"]}
+    manifest = json.loads(env["MANIFEST"])
+    app = inv.one("aws:appconfig/application:Application").inputs["name"]
+    assert manifest == {f"{app}:live:catalog": {"writeTo": {"path": "/config/catalog.json"}},
+                        f"{app}:live:gateway": {"writeTo": {"path": "/config/gateway.json"}}}
+    assert env["PREFETCH_LIST"] == (f"/applications/{app}/environments/live/configurations/catalog,"
+                                    f"/applications/{app}/environments/live/configurations/gateway")
+    assert env["POLL_INTERVAL"] == "15" and env["SERVICE_REGION"] == "us-east-1"
+    assert a["readonlyRootFilesystem"] is True and a["linuxParameters"] == {"capabilities": {"drop": ["ALL"]}}
+    assert a["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": False},
+                                {"sourceVolume": "agent-tmp", "containerPath": "/tmp", "readOnly": False}]
+    assert "secrets" not in a and "portMappings" not in a
+    faster = containers(tuned(stack))["config-agent"]
+    assert {e["name"]: e["value"] for e in faster["environment"]}["POLL_INTERVAL"] == "30"
+
+
+def test_config_check_gates_the_gateway_on_the_real_binarys_validation():
+    inv = baseline("dev")
+    c = containers(inv)
+    check = c["config-check"]
+    assert check["image"] == c["gateway"]["image"]  # the very binary that will load the file
+    assert check["user"] == c["gateway"]["user"] and check["essential"] is False
+    assert check["healthCheck"]["command"] == ["CMD", "/app/agentgateway", "--validate-only", "-f", "/config/gateway.json"]
+    idle = json.loads(check["command"][1])
+    assert check["command"][0] == "-c" and "binds" not in idle  # no listeners: it only hosts the health check
+    assert check["mountPoints"] == [{"sourceVolume": "config", "containerPath": "/config", "readOnly": True}]
+    assert check["dependsOn"] == [{"containerName": "config-agent", "condition": "START"}]
+    assert check["secrets"] == c["gateway"]["secrets"]  # validation expands the same ${VAR}s
 
 
 def test_collector_container():
@@ -167,8 +228,7 @@ def test_one_secret_per_enabled_keyed_provider(all_providers):
     assert {s.inputs["name"] for s in baseline("dev").of_type(SECRET)} == {"ai-gateway/dev/anthropic-api-key"}
     names = {s.inputs["name"] for s in all_providers.of_type(SECRET)}
     assert names == {f"ai-gateway/dev/{p}-api-key" for p in ("anthropic", "openai", "azure", "google")}
-    bedrock_only = run_stack("dev", {"providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
-                                     "routing": {"fallbackGroups": [["bedrock"]]}})
+    bedrock_only = run_stack("dev", PLAIN_HTTP_BEDROCK_ONLY)
     assert bedrock_only.of_type(SECRET) == []
     assert "secrets" not in containers(bedrock_only)["gateway"]
     assert "ReadProviderKeySecrets" not in statements(bedrock_only, "execution-policy")
@@ -265,6 +325,9 @@ def test_task_role_exact_for_dev():
         {"Sid": "XRayTraces", "Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"},
         {"Sid": "CollectorWritesMetricLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/ai-gateway/dev/metrics:*"]},
+        {"Sid": "ReadLiveConfiguration", "Effect": "Allow",
+         "Action": ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"],
+         "Resource": _live_config_arns(inv)},
     ]}
 
 
@@ -317,7 +380,7 @@ def test_ecr_repository_is_immutable_scanned_and_cmk_encrypted(stack):
     assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 20}
     assert rule["action"] == {"type": "expire"}
     assert inv.outputs["ecrRepositoryUrl"] == f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/ai-gateway-{stack}-images"
-    keep5 = run_stack(stack, {"service": {"ecrKeepImages": 5}})
+    keep5 = tuned(stack)
     assert json.loads(keep5.one(LIFECYCLE).inputs["policy"])["rules"][0]["selection"]["countNumber"] == 5
 
 
@@ -367,7 +430,7 @@ def test_service_settings(stack, desired):
 
 
 def test_plain_http_dev_service_depends_on_the_forwarding_listener():
-    inv = run_stack("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}})
+    inv = run_stack("dev", PLAIN_HTTP_BEDROCK_ONLY)
     listeners = inv.of_type(LISTENER)
     assert len(listeners) == 1 and listeners[0].urn in inv.one(SERVICE).dependencies
 
@@ -398,12 +461,11 @@ def test_autoscaling_target_and_policies():
     suffix = lambda r: computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")["arnSuffix"]  # noqa: E731
     assert req["predefinedMetricSpecification"] == {
         "predefinedMetricType": "ALBRequestCountPerTarget", "resourceLabel": f"{suffix(lb)}/{suffix(tg)}"}
-    tuned = run_stack("prod", {"service": {"cpuTargetPercent": 55, "requestsPerTarget": 1200, "minCapacity": 3,
-                                           "maxCapacity": 12}})
-    values = sorted(p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"] for p in tuned.of_type(SCALING))
+    knobs = tuned("prod")
+    values = sorted(p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"] for p in knobs.of_type(SCALING))
     assert values == [55, 1200]
-    assert (tuned.one(TARGET).inputs["minCapacity"], tuned.one(TARGET).inputs["maxCapacity"]) == (3, 12)
-    assert tuned.one(SERVICE).inputs["desiredCount"] == 3
+    assert (knobs.one(TARGET).inputs["minCapacity"], knobs.one(TARGET).inputs["maxCapacity"]) == (3, 12)
+    assert knobs.one(SERVICE).inputs["desiredCount"] == 3
 
 
 # --- preview -------------------------------------------------------------------------------------------------
@@ -415,3 +477,15 @@ def test_preview_does_not_crash_and_leaves_computed_values_unknown(stack):
     assert inv.one(TASK).inputs["containerDefinitions"] == UNKNOWN
     assert inv.one(SERVICE).inputs["waitForSteadyState"] is True
     assert inv.outputs["clusterName"] == f"ai-gateway-{stack}"
+
+
+def test_a_change_the_gateway_reads_only_at_start_replaces_the_tasks_and_a_reloadable_one_does_not():
+    def label(inv):
+        return containers(inv)["gateway"]["dockerLabels"]["ai-gateway.startup-config"]
+
+    base = label(baseline("dev"))
+    assert base.startswith("sha256:")
+    # Logging is read once, at process start: a new value must reach new tasks, not a reload.
+    assert label(tuned("dev")) != base
+    # Routing and teams are reloaded from the watched file: the tasks stay.
+    assert label(run_stack("dev", {"routing": {"modelAliases": {"fast": "gpt-4o-mini"}}})) == base

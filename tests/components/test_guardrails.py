@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
 from components.renderers.guardrail_policy import fingerprint, guardrail_config
 from components.settings import GuardrailsSettings
-from tests.support import baseline, container_definitions, run_stack
+from tests.support import baseline, gateway_config, run_stack
 
 GUARDRAIL = "aws:bedrock/guardrail:Guardrail"
 VERSION = "aws:bedrock/guardrailVersion:GuardrailVersion"
 
 
 def _gateway_guards(inv):
-    (gateway,) = [c for c in container_definitions(inv) if c["name"] == "gateway"]
-    config = yaml.safe_load(gateway["command"][1])
+    config = gateway_config(inv)
     route = config["binds"][0]["listeners"][0]["routes"][0]
     return route["policies"]["ai"].get("promptGuard")
 

@@ -14,6 +14,16 @@ from components.renderers.metrics_catalog import emf_metric
 from tests.support import baseline, run_stack
 
 STACKS = ["dev", "prod"]
+GATEWAY_NAMESPACE = "AIGateway"
+
+
+def _published(namespace, metric, dims, statistic=None):
+    """AWS publishes it, or the collector declares it in the gateway's namespace with these dimensions."""
+    if namespace != GATEWAY_NAMESPACE:
+        return aws_metrics.is_published(namespace, metric, dims)
+    declared = emf_metric(metric)
+    return (any(frozenset(d) == dims for d in declared.dimension_sets)
+            and (statistic is None or statistic in declared.statistics))
 
 
 def _alarms(inv):
@@ -33,10 +43,11 @@ def _alarm_metrics(alarm):
 def test_every_alarm_watches_a_metric_something_publishes(stack):
     inv = baseline(stack)
     alarms = _alarms(inv)
-    assert len(alarms) == 6
+    assert len(alarms) == 7
     for alarm in alarms.values():
         for namespace, metric, dims in _alarm_metrics(alarm):
-            assert aws_metrics.is_published(namespace, metric, dims), (alarm.inputs["name"], namespace, metric, dims)
+            assert _published(namespace, metric, dims, alarm.inputs.get("statistic")), (
+                alarm.inputs["name"], namespace, metric, dims)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -100,7 +111,7 @@ def _dashboard(inv):
 def test_every_dashboard_metric_is_published(stack):
     inv = baseline(stack)
     body = _dashboard(inv)
-    namespace = "AIGateway"
+    namespace = GATEWAY_NAMESPACE
     seen = set()
     for widget in body["widgets"]:
         props = widget["properties"]
@@ -117,10 +128,12 @@ def test_every_dashboard_metric_is_published(stack):
                 continue
             ns, name, *rest = row
             dims = [d for d in rest if not isinstance(d, dict)]
-            assert aws_metrics.is_published(ns, name, frozenset(dims[0::2])), (ns, name, dims)
+            stat = next((d.get("stat") for d in rest if isinstance(d, dict) and "stat" in d), props.get("stat"))
+            assert _published(ns, name, frozenset(dims[0::2]), stat), (ns, name, dims, stat)
             seen.add(name)
     assert {"RequestCount", "TargetResponseTime", "HealthyHostCount", "CPUUtilization", "RunningTaskCount",
-            "BlockedRequests", "agentgateway_gen_ai_client_token_usage", "agentgateway_gen_ai_client_cost_usd_total"} <= seen
+            "BlockedRequests", "agentgateway_gen_ai_client_token_usage", "agentgateway_gen_ai_client_cost_usd_total",
+            "agentgateway_config_synchronized"} <= seen
 
 
 def test_dashboard_without_waf_has_no_waf_widget():
@@ -137,7 +150,7 @@ def test_log_widgets_and_queries_use_agentgateways_field_names(stack):
     saved = {q.inputs["name"]: q for q in inv.of_type("aws:cloudwatch/queryDefinition:QueryDefinition")}
     assert set(saved) == {f"ai-gateway-{stack}/{n}" for n in
                           ("errors", "slow-requests", "tokens-by-model", "requests-by-client", "throttled-requests",
-                           "latency-by-provider", "error-rate-by-provider")}
+                           "latency-by-provider", "error-rate-by-provider", "config-reload-errors")}
     for q in saved.values():
         assert q.inputs["logGroupNames"] == [group]
     portkey_era = ("responseTime", "res.statusCode", "req.url", "usage.total_tokens")
@@ -148,14 +161,19 @@ def test_log_widgets_and_queries_use_agentgateways_field_names(stack):
     assert "`http.status`" in QUERIES["errors"] and "duration" in QUERIES["slow-requests"]
 
 
+SCOPED_NAMES = ("pulumi:providers:aws", "aws:iam/rolePolicy:RolePolicy", "aws:appconfig/environment:Environment",
+                "aws:appconfig/configurationProfile:ConfigurationProfile")
+
+
 def test_dev_and_prod_physical_names_do_not_collide():
     def names(inv):
         out = set()
         for r in inv.resources:
-            # Role policy names are scoped to their role; every other name is account- or region-wide.
+            # Role policy names are scoped to their role, AppConfig environment and profile names to their
+            # application; every other name is account- or region-wide.
             for key in ("name", "bucket", "family", "dashboardName", "repositoryName"):
                 value = r.inputs.get(key)
-                if r.custom and isinstance(value, str) and r.type not in ("pulumi:providers:aws", "aws:iam/rolePolicy:RolePolicy"):
+                if r.custom and isinstance(value, str) and r.type not in SCOPED_NAMES:
                     out.add((r.type, value))
         return out
 

@@ -92,8 +92,14 @@ def test_nat_gateways_sit_in_public_subnets_and_private_routes_use_them():
         assert public_route.property_dependencies["gatewayId"] == [inv.one("aws:ec2/internetGateway:InternetGateway").urn]
 
 
+def _wide_network():
+    """Three AZs, a NAT gateway in each, no interface endpoints: one run for the tests of each knob."""
+    return run_stack("dev", {"network": {**_network_settings("dev"), "natGatewayPerAz": True, "azCount": 3,
+                                         "interfaceEndpoints": []}})
+
+
 def test_nat_per_az_and_az_count_overrides():
-    inv = run_stack("dev", {"network": {**_network_settings("dev"), "natGatewayPerAz": True, "azCount": 3}})
+    inv = _wide_network()
     assert len(inv.of_type(NAT)) == 3 and len(_subnets(inv, "private")) == 3
 
 
@@ -198,7 +204,7 @@ def test_the_service_waits_for_the_tasks_way_out():
 
 
 def test_no_interface_endpoints_means_no_endpoint_security_group():
-    inv = run_stack("dev", {"network": {**_network_settings("dev"), "interfaceEndpoints": []}})
+    inv = _wide_network()
     assert [e.inputs["vpcEndpointType"] for e in inv.of_type(ENDPOINT)] == ["Gateway"]
     assert not [g for g in inv.of_type(SG) if g.name.endswith("endpoints-sg")]
 
@@ -252,7 +258,7 @@ def test_availability_zone_lookup_uses_the_explicit_provider(monkeypatch):
         return original(self, args)
 
     monkeypatch.setattr(GatewayMocks, "call", spy)
-    inv = run_stack("dev")
+    inv = run_stack("dev", fresh=True)  # the spy must see this run's calls
     provider = inv.one("pulumi:providers:aws")
     (az_call,) = [c for c in calls if c[0] == "aws:index/getAvailabilityZones:getAvailabilityZones"]
     assert az_call[1].startswith(provider.urn + "::")

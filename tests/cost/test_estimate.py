@@ -91,7 +91,9 @@ def test_only_capacity_driven_lines_differ_between_minimum_and_maximum():
     assert differing <= {"Fargate vCPU", "Fargate memory", "Container Insights (enhanced) metrics",
                          "Container Insights events ingested", "Container Insights events stored",
                          "collector logs ingested", "collector logs stored", "EMF metric records ingested",
-                         "EMF metric records stored", "logs endpoint data"}
+                         "EMF metric records stored", "logs endpoint data",
+                         # every task's AppConfig Agent polls and receives on its own
+                         "configuration requests", "configurations received"}
     assert {"Fargate vCPU", "Fargate memory"} <= differing
 
 

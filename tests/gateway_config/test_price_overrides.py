@@ -36,7 +36,7 @@ def overrides(draw):
     return result
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(overrides())
 def test_valid_overrides_render_a_valid_catalog(catalog_validator, override):
     before = copy.deepcopy(SHIPPED)
@@ -85,7 +85,7 @@ def broken_overrides(draw):
     return {provider: [model]}, [provider, "mapping of model id"]
 
 
-@hsettings(max_examples=100, deadline=None)
+@hsettings(max_examples=60, deadline=None)
 @given(broken_overrides())
 def test_invalid_overrides_raise_naming_provider_model_and_field(case):
     override, words = case

@@ -413,6 +413,20 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
             (lambda i: i.set("fn-url", "authorizationType", "NONE"), "fn-url"),
             (lambda i: i.delete("fn-url", "authorizationType"), "fn-url"),
         ]),
+        ("aws-lambda-permission-service-scoped", [
+            (lambda i: i.delete("fn-permission", "sourceArn"), "fn-permission"),
+            (lambda i: (i.delete("fn-permission", "sourceArn"), i.set("fn-permission", "principal",
+                                                                      "appconfig.amazonaws.com")), "fn-permission"),
+        ]),
+        ("aws-appconfig-profile-validated", [
+            (lambda i: i.delete("config-profile", "validators"), "config-profile"),
+            (lambda i: i.set("config-profile", "validators", []), "config-profile"),
+            (lambda i: i.set("config-profile", "validators", [{"type": "LAMBDA"}]), "config-profile"),
+        ]),
+        ("aws-appconfig-environment-monitored", [
+            (lambda i: i.delete("config-environment", "monitors"), "config-environment"),
+            (lambda i: i.set("config-environment", "monitors", []), "config-environment"),
+        ]),
         ("aws-apigateway-route-authorized", [
             (lambda i: i.set("api-method", "authorization", "NONE"), "api-method"),
             (lambda i: i.delete("api-method", "authorization"), "api-method"),

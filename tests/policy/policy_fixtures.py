@@ -309,6 +309,16 @@ def lambda_permission_inputs() -> dict[str, Any]:
             "sourceArn": arn("execute-api", "api/*")}
 
 
+def appconfig_profile_inputs() -> dict[str, Any]:
+    return {"applicationId": "app1", "name": "gateway", "locationUri": "hosted", "type": "AWS.Freeform",
+            "validators": [{"type": "LAMBDA", "content": arn("lambda", "function:validator")}]}
+
+
+def appconfig_environment_inputs() -> dict[str, Any]:
+    return {"applicationId": "app1", "name": "live",
+            "monitors": [{"alarmArn": arn("cloudwatch", "alarm:sync"), "alarmRoleArn": arn("iam", "role/monitor")}]}
+
+
 def rest_method_inputs() -> dict[str, Any]:
     return {"restApi": "api", "resourceId": "res", "httpMethod": "GET", "authorization": "COGNITO_USER_POOLS",
             "authorizerId": "auth", "authorizationScopes": ["ai-gateway/admin"]}
@@ -477,6 +487,8 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:lambda/function:Function", "fn", function_inputs())
     inv.add("aws:lambda/functionUrl:FunctionUrl", "fn-url", function_url_inputs(), {"functionName": ["fn"]})
     inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(), {"function": ["fn"]})
+    inv.add("aws:appconfig/configurationProfile:ConfigurationProfile", "config-profile", appconfig_profile_inputs())
+    inv.add("aws:appconfig/environment:Environment", "config-environment", appconfig_environment_inputs())
     inv.add("aws:apigateway/method:Method", "api-method", rest_method_inputs())
     inv.add("aws:apigatewayv2/route:Route", "http-route", http_route_inputs())
     return inv

@@ -28,7 +28,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(slots=st.lists(st.sampled_from(SLOTS), min_size=1, max_size=3, unique=True),
        values=st.lists(json_values, min_size=3, max_size=3))
 def test_no_policy_crashes_on_odd_inputs(slots: list[tuple[str, str]], values: list[Any]) -> None:

@@ -39,7 +39,7 @@ class Assumptions:
     other_log_gb_per_month: float = _a(0.1, "GB/month", "any other log group (Lambda, API Gateway) per month")
     log_storage_ratio: float = _a(1.0, "ratio", "stored (compressed) log bytes per ingested byte; 1.0 is an upper bound")
     unlimited_retention_months: float = _a(12.0, "months", "months a log or object without expiry is assumed kept")
-    trace_sampling_ratio: Optional[float] = _a(None, "share", "share of requests traced to X-Ray (default: read from the task's gateway config, else 0.1)")
+    trace_sampling_ratio: Optional[float] = _a(None, "share", "share of requests traced to X-Ray (default: read from the published gateway base, else 0.1)")
     token_callers_per_client: int = _a(2, "callers", "service instances per M2M client, each caching its token for the token lifetime")
     user_pool_mau: int = _a(0, "users", "monthly active users signing in to the user pool (M2M-only: 0)")
     federated_mau: int = _a(10, "users", "monthly active users signing in through a SAML/OIDC identity provider")

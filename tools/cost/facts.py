@@ -7,7 +7,7 @@ its objects. Computed once per inventory.
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -24,8 +24,7 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 LAMBDA = "aws:lambda/function:Function"
 APPCONFIG_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
-
-SAMPLING = re.compile(r"randomSampling:\s*([0-9.]+)")
+INVOCATION = "aws:lambda/invocation:Invocation"
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class StackFacts:
     nat_count: int = 0
     private_subnets: int = 0
     trace_sampling_ratio: Optional[float] = None
-    """Read from the gateway config inside the task definition, when there is one."""
+    """Read from the gateway base the deploy publishes (the publisher Invocation's input), when there is one."""
     traces_exported: bool = False
     lambda_functions: int = 0
     alb_log_buckets: dict[str, int] = field(default_factory=dict)
@@ -73,6 +72,7 @@ class StackFacts:
         facts.private_subnets = sum(1 for r in inv.of_type(SUBNET) if r.get("tags", "tier") == "private")
         facts.lambda_functions = len(inv.of_type(LAMBDA))
         facts._buckets(inv)
+        facts._read_published_base(inv)
         for profile in inv.of_type(APPCONFIG_PROFILE):
             app = str(profile.inputs.get("applicationId", ""))
             facts.appconfig_profiles[app] = facts.appconfig_profiles.get(app, 0) + 1
@@ -100,12 +100,18 @@ class StackFacts:
 
     def _read_gateway_config(self, task: Resource) -> None:
         raw = task.inputs.get("containerDefinitions")
-        if not isinstance(raw, str):
-            return
-        match = SAMPLING.search(raw)
-        if match:
-            self.trace_sampling_ratio = float(match.group(1))
-        self.traces_exported = self.traces_exported or "awsxray" in raw
+        if isinstance(raw, str):  # the collector config (with its exporters) is inside
+            self.traces_exported = self.traces_exported or "awsxray" in raw
+
+    def _read_published_base(self, inv: StackInventory) -> None:
+        for invocation in inv.of_type(INVOCATION):
+            raw = invocation.inputs.get("input")
+            try:
+                base = json.loads(raw).get("base") if isinstance(raw, str) else None
+            except ValueError:
+                continue
+            if isinstance(base, dict) and isinstance(base.get("traceSamplingRatio"), (int, float)):
+                self.trace_sampling_ratio = float(base["traceSamplingRatio"])
 
     def _buckets(self, inv: StackInventory) -> None:
         for lb in inv.of_type(LOAD_BALANCER):

@@ -1,0 +1,49 @@
+"""Live configuration: how config changes reach running gateways (AppConfig + the agent sidecar)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, field_validator
+
+from .images import DIGEST_PINNED_IMAGE
+from .model import SettingsModel
+
+APPCONFIG_AGENT_VERSION = "2.0.13147"
+"""AppConfig Agent release mirrored by default (a tag seen pinned publicly; no public source pins
+its digest, so the image is mirrored into the stack's immutable repository, see docs/live-config.md)."""
+APPCONFIG_AGENT_SOURCE = "public.ecr.aws/aws-appconfig/aws-appconfig-agent"
+MIRRORED_TAG = re.compile(r"^ecr:[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+"""``ecr:<tag>``: the image with that tag in this stack's ECR repository (tags there are immutable)."""
+
+
+class LiveConfigSettings(SettingsModel):
+    """AppConfig delivery of the gateway config and model catalog to running tasks."""
+
+    agent_image: str = f"ecr:aws-appconfig-agent-{APPCONFIG_AGENT_VERSION}"
+    """AppConfig Agent image: ``repository@sha256:<digest>``, or ``ecr:<tag>`` for a tag in this
+    stack's immutable ECR repository (mirrored by ``bin/mirror-images``, which verifies the digest).
+    Default ``ecr:aws-appconfig-agent-2.0.13147``."""
+    poll_interval_seconds: Annotated[int, Field(ge=15, le=3600)] = 15
+    """How often each task's agent asks AppConfig for a new version (AppConfig's minimum is 15). Default 15."""
+    deployment_strategy: Optional[Literal["immediate", "guarded"]] = None
+    """``immediate``: every task gets a new version on its next poll, no bake; ``guarded``: the same,
+    then AppConfig watches the config-sync and 5xx alarms for ``bakeMinutes`` and rolls back if
+    either fires (and the next publish waits for the bake). Default: guarded in prod, immediate otherwise."""
+    bake_minutes: Annotated[int, Field(ge=1, le=10)] = 3
+    """How long the guarded strategy watches the alarms after a deployment (at most 10: the next
+    publish waits out a bake, inside the publisher's 15-minute Lambda limit). Default 3."""
+
+    @field_validator("agent_image")
+    @classmethod
+    def _pinned(cls, v: str) -> str:
+        if not (DIGEST_PINNED_IMAGE.match(v) or MIRRORED_TAG.match(v)):
+            raise ValueError("must be pinned: repository@sha256:<64 hex>, or ecr:<tag> for a tag in this"
+                             " stack's immutable ECR repository")
+        return v
+
+    @property
+    def mirrored_tag(self) -> Optional[str]:
+        """The tag in the stack's repository when the agent image is mirrored there."""
+        return self.agent_image[len("ecr:"):] if self.agent_image.startswith("ecr:") else None

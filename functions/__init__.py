@@ -1,0 +1,1 @@
+"""Lambda functions of the control plane, one package per function, plus ``shared`` (docs/lambda-packaging.md)."""

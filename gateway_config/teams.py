@@ -1,0 +1,99 @@
+"""Teams in the data plane: who may call, which models they reach, and what a refused caller sees.
+
+Every route gets, after strict JWT validation:
+
+- ``authorization`` (``require`` rules; agentgateway documents that a failing ``deny`` expression
+  fails open, a failing ``require`` fails closed): the token carries the invoke scope, and, when
+  the overlay has teams, its ``client_id`` belongs to one of them. A client that was deleted keeps
+  a valid token until it expires; it is no team's any more, so it is refused with agentgateway's
+  fixed ``403 authorization failed`` from the first rollout without it.
+- ``directResponse`` (conditional; it runs after authorization and the rate limits, and the first
+  entry whose condition holds answers instead of the backend):
+  1. an ``over-budget`` team's client: ``429`` with a JSON body ``budget_exhausted``;
+  2. a ``suspended`` team's client: ``403`` ``team_suspended``;
+  3. a team with a model allow-list (its own, else its tier's) asking for another model: ``403``
+     ``model_not_allowed``. The requested model is read from the JSON body
+     (``coalesce(json(request.body).model, "")``: a body that is not JSON or has no model counts as
+     no model, which no list allows, so the rule cannot fail open). One entry per distinct list.
+
+Names are exact: an allow-list entry matches the model string the client sends (before aliases).
+agentgateway allows at most 64 conditional entries; more distinct allow-lists than fit is a
+``ValueError`` (the control plane should merge them into tiers).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Optional
+
+from . import cel
+from .model import GatewayBase, GatewayOverlay, Team
+
+MAX_CONDITIONAL_ENTRIES = 64
+"""agentgateway v1.4.1 limit on a conditional policy list (``types/local.rs``)."""
+
+BUDGET_EXHAUSTED = (429, "budget_exhausted", "budget exhausted: this team has used its budget for the period")
+SUSPENDED = (403, "team_suspended", "this team is suspended")
+MODEL_NOT_ALLOWED = (403, "model_not_allowed", "this team may not use the requested model")
+
+
+def access_log_team_fields(teams: Iterable[Team], key: str) -> dict[str, str]:
+    """The access log's ``team`` field: a lookup of ``jwt.client_id`` (left out for an unknown client)."""
+    owners = {client: team.name for team in teams for client in team.client_ids}
+    return {key: f"{cel.string_map(owners)}[jwt.client_id]"} if owners else {}
+
+
+def allowed_models(base: GatewayBase, team: Team) -> Optional[list[str]]:
+    """The team's model allow-list: its own, else its tier's; None when it may use every model."""
+    if team.models is not None:
+        return sorted(set(team.models))
+    tier = base.tiers.get(team.tier)
+    return sorted(set(tier.models)) if tier is not None and tier.models is not None else None
+
+
+def team_policies(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, Any]:
+    """``authorization`` and (when some team is restricted) ``directResponse`` for every route."""
+    assert base.jwt is not None
+    # Cognito puts every granted scope in one space-separated string: match a whole token.
+    rules = [f"(\" \" + jwt.scope + \" \").contains({cel.string(' ' + base.jwt.invoke_scope + ' ')})"]
+    teams = overlay.teams
+    if teams:
+        rules.append(f"jwt.client_id in {cel.string_list(c for t in teams for c in t.client_ids)}")
+    policies: dict[str, Any] = {"authorization": {"rules": [{"require": rule} for rule in rules]}}
+    entries = _refusals(base, teams)
+    if entries:
+        policies["directResponse"] = {"conditional": entries}
+    return policies
+
+
+def _refusals(base: GatewayBase, teams: list[Team]) -> list[dict[str, Any]]:
+    entries = []
+    over = [c for t in teams if t.status == "over-budget" for c in t.client_ids]
+    if over:
+        entries.append(_refusal(f"jwt.client_id in {cel.string_list(over)}", BUDGET_EXHAUSTED))
+    suspended = [c for t in teams if t.status == "suspended" for c in t.client_ids]
+    if suspended:
+        entries.append(_refusal(f"jwt.client_id in {cel.string_list(suspended)}", SUSPENDED))
+    by_list: dict[tuple[str, ...], list[str]] = {}
+    for team in teams:
+        models = allowed_models(base, team)
+        if models is not None and team.status == "active":
+            by_list.setdefault(tuple(models), []).extend(team.client_ids)
+    for models, clients in sorted(by_list.items()):
+        condition = (f"jwt.client_id in {cel.string_list(clients)} && "
+                     f"!(coalesce(json(request.body).model, \"\") in {cel.string_list(models)})")
+        entries.append(_refusal(condition, MODEL_NOT_ALLOWED))
+    if len(entries) > MAX_CONDITIONAL_ENTRIES:
+        raise ValueError(f"teams: {len(by_list)} distinct model allow-lists need {len(entries)} rules; agentgateway"
+                         f" allows {MAX_CONDITIONAL_ENTRIES}: give more teams the same list (or a tier's)")
+    return entries
+
+
+def _refusal(condition: str, refusal: tuple[int, str, str]) -> dict[str, Any]:
+    status, error_type, message = refusal
+    return {
+        "condition": condition,
+        "status": status,
+        "body": json.dumps({"error": {"type": error_type, "message": message}}),
+        "headers": {"content-type": cel.string("application/json")},
+    }

@@ -1,0 +1,1 @@
+"""Tests of the control-plane Lambda functions (functions/)."""
