@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.settings import SettingsError, parse_settings
@@ -20,6 +22,7 @@ PREVIEW_UNDECIDABLE = {
     "aws-ecs-task-not-privileged", "aws-ecs-task-readonly-root-filesystem",
     "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
     "aws-iam-policy-wildcard-only-action-scoped", "aws-lambda-function-no-plaintext-secrets",
+    "aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped",
 }
 """Policies that read values only known after deploy (container JSON, IAM documents and function
 environments built from ARNs and ids)."""
@@ -93,3 +96,18 @@ def test_prod_weakening_is_rejected_by_settings_and_caught_by_the_pack(weakening
     assert inv.stack == "prod"
     mandatory = {v["policy"] for v in _violations(inv, "prod") if v["enforcement"] == "mandatory"}
     assert policy in mandatory
+
+
+def test_the_live_config_rules_catch_an_inline_config_and_a_wildcard_reader_on_the_real_stack():
+    doc = json.loads(json.dumps(baseline("dev").to_json()))  # a private copy to break
+    for row in doc["resources"]:
+        if row["type"] == "aws:ecs/taskDefinition:TaskDefinition":
+            containers = json.loads(row["inputs"]["containerDefinitions"])
+            next(c for c in containers if c["name"] == "gateway")["command"] = ["-c", "{}"]
+            row["inputs"]["containerDefinitions"] = json.dumps(containers)
+        if row["type"] == "aws:iam/rolePolicy:RolePolicy" and row["name"] == "service-task-policy":
+            policy = json.loads(row["inputs"]["policy"])
+            next(s for s in policy["Statement"] if s["Sid"] == "ReadLiveConfiguration")["Resource"] = "*"
+            row["inputs"]["policy"] = json.dumps(policy)
+    found = {v["policy"] for v in check.evaluate(doc, check.load_config("dev")) if v["enforcement"] == "mandatory"}
+    assert {"aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped"} <= found

@@ -42,6 +42,10 @@ def _statements(inv: Inventory, name: str, edit: Callable[[list[dict[str, Any]]]
         edit(document["Statement"])
 
 
+def _statement(inv: Inventory, name: str, sid: str, key: str, value: Any) -> None:
+    _statements(inv, name, lambda sts: next(st for st in sts if st["Sid"] == sid).__setitem__(key, value))
+
+
 def _env(name: str, value: str) -> Mutate:
     return lambda inv: _containers(inv, lambda cs: cs[0]["environment"].append({"name": name, "value": value}))
 
@@ -426,6 +430,23 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
         ("aws-appconfig-environment-monitored", [
             (lambda i: i.delete("config-environment", "monitors"), "config-environment"),
             (lambda i: i.set("config-environment", "monitors", []), "config-environment"),
+        ]),
+        ("aws-ecs-task-config-from-watched-file", [
+            (lambda i: _containers(i, lambda cs: cs[0].__setitem__("command", ["-c", "{}"])), "task"),
+            (lambda i: _containers(i, lambda cs: cs[0].pop("command")), "task"),
+            (lambda i: _containers(i, lambda cs: cs[0].__setitem__("command", ["-f", "/elsewhere.json"])), "task"),
+            (lambda i: _containers(i, lambda cs: cs[0].pop("dependsOn")), "task"),
+            (lambda i: _containers(i, lambda cs: cs[0].__setitem__(
+                "dependsOn", [{"containerName": "config-agent", "condition": "START"}])), "task"),
+        ]),
+        ("aws-appconfig-reader-scoped", [
+            (lambda i: _statement(i, "task-policy", "ReadLiveConfiguration", "Resource",
+                                  ["arn:aws:appconfig:us-east-1:123456789012:application/*"]), "task-policy"),
+            (lambda i: _statement(i, "task-policy", "ReadLiveConfiguration", "Resource", [
+                "arn:aws:appconfig:us-east-1:123456789012:application/app1/environment/env1/configuration/prof1",
+                "arn:aws:appconfig:us-east-1:123456789012:application/app2/environment/env2/configuration/prof2"]),
+             "task-policy"),
+            (lambda i: i.set_deps("task-policy", "policy", ["openai-key", "logs-key"]), "task-policy"),
         ]),
         ("aws-apigateway-route-authorized", [
             (lambda i: i.set("api-method", "authorization", "NONE"), "api-method"),

@@ -225,10 +225,22 @@ def gateway_container() -> dict[str, Any]:
             "environment": [{"name": "RUST_LOG", "value": "info"}, {"name": "MAX_TOKENS", "value": "4096"},
                             {"name": "OPENAI_API_KEY_SECRET_ARN", "value": arn("secretsmanager", "secret:openai")}],
             "secrets": [{"name": "OPENAI_API_KEY", "valueFrom": arn("secretsmanager", "secret:openai")}],
+            "command": ["-f", "/config/gateway.json"],
+            "dependsOn": [{"containerName": "config-agent", "condition": "HEALTHY"}],
             "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
             "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ai-gateway/test/gateway",
                                                                       "awslogs-region": REGION,
                                                                       "awslogs-stream-prefix": "gateway"}}}
+
+
+def agent_container() -> dict[str, Any]:
+    manifest = {"app:live:gateway": {"writeTo": {"path": "/config/gateway.json"}}}
+    return {"name": "config-agent", "image": f"public.ecr.aws/aws-appconfig/aws-appconfig-agent@{DIGEST}",
+            "essential": False, "readonlyRootFilesystem": True,
+            "environment": [{"name": "MANIFEST", "value": json.dumps(manifest)}],
+            "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ai-gateway/test/gateway",
+                                                                      "awslogs-region": REGION,
+                                                                      "awslogs-stream-prefix": "config-agent"}}}
 
 
 def collector_container() -> dict[str, Any]:
@@ -242,7 +254,7 @@ def collector_container() -> dict[str, Any]:
 def task_definition_inputs() -> dict[str, Any]:
     return {"family": "ai-gateway-test", "cpu": "512", "memory": "1024", "networkMode": "awsvpc",
             "requiresCompatibilities": ["FARGATE"],
-            "containerDefinitions": json.dumps([gateway_container(), collector_container()]),
+            "containerDefinitions": json.dumps([gateway_container(), collector_container(), agent_container()]),
             "volumes": [{"name": "tmp"}]}
 
 
@@ -268,6 +280,9 @@ def task_role_policy_inputs() -> dict[str, Any]:
                     "xray:GetSamplingTargets"], "Resource": "*"},
         {"Sid": "Metrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
          "Condition": {"StringEquals": {"cloudwatch:namespace": "AIGateway"}}},
+        {"Sid": "ReadLiveConfiguration", "Effect": "Allow",
+         "Action": ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"],
+         "Resource": [f"arn:aws:appconfig:{REGION}:{ACCOUNT}:application/app1/environment/env1/configuration/prof1"]},
         {"Sid": "DenyAllElsewhere", "Effect": "Deny", "Action": "*", "Resource": "*",
          "Condition": {"StringNotEquals": {"aws:RequestedRegion": REGION}}},
     )}
@@ -464,10 +479,11 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:ecr/repository:Repository", "repo", ecr_repository_inputs(), {"encryptionConfigurations": ["logs-key"]})
     inv.add("aws:secretsmanager/secret:Secret", "openai-key", secret_inputs(), {"kmsKeyId": ["logs-key"]})
     # service
+    inv.add("aws:appconfig/configurationProfile:ConfigurationProfile", "config-profile", appconfig_profile_inputs())
     inv.add("aws:iam/role:Role", "task-role", task_role_inputs())
     # The task policy is rendered from other resources' ARNs, so it is wholly unknown in a preview.
     inv.add("aws:iam/rolePolicy:RolePolicy", "task-policy", task_role_policy_inputs(),
-            {"role": ["task-role"], "policy": ["openai-key", "logs-key"]})
+            {"role": ["task-role"], "policy": ["openai-key", "logs-key", "config-profile"]})
     inv.add("aws:iam/role:Role", "execution-role", task_role_inputs())
     inv.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "execution-managed",
             {"role": "execution-role",
@@ -487,7 +503,6 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:lambda/function:Function", "fn", function_inputs())
     inv.add("aws:lambda/functionUrl:FunctionUrl", "fn-url", function_url_inputs(), {"functionName": ["fn"]})
     inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(), {"function": ["fn"]})
-    inv.add("aws:appconfig/configurationProfile:ConfigurationProfile", "config-profile", appconfig_profile_inputs())
     inv.add("aws:appconfig/environment:Environment", "config-environment", appconfig_environment_inputs())
     inv.add("aws:apigateway/method:Method", "api-method", rest_method_inputs())
     inv.add("aws:apigatewayv2/route:Route", "http-route", http_route_inputs())

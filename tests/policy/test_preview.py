@@ -12,9 +12,10 @@ from .test_rules import run
 
 TASK_POLICIES = {
     "aws-ecs-task-readonly-root-filesystem", "aws-ecs-task-not-privileged", "aws-ecs-task-no-plaintext-secrets",
-    "aws-ecs-task-logging",
+    "aws-ecs-task-logging", "aws-ecs-task-config-from-watched-file",
 }
 TASK_STACK_POLICIES = {"aws-ecs-task-image-digest"}
+IAM_STACK_POLICIES = {"aws-appconfig-reader-scoped"}
 IAM_DOCUMENT_POLICIES = {"aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
                          "aws-iam-policy-wildcard-only-action-scoped"}
 # Input keys whose values are other resources' outputs inside a computed property.
@@ -64,6 +65,7 @@ def test_new_stack_preview_decides_everything_but_rendered_documents() -> None:
     expected = {(p, inv.urn("task"), "containerDefinitions") for p in TASK_POLICIES}
     # A stack policy's "cannot decide" names no resource: the analyzer reports it for the stack.
     expected |= {(p, "", "containerDefinitions") for p in TASK_STACK_POLICIES}
+    expected |= {(p, "", "policy") for p in IAM_STACK_POLICIES}
     expected |= {(p, inv.urn("task-policy"), "policy") for p in IAM_DOCUMENT_POLICIES}
     assert {(v["policy"], v["urn"], v["message"].split(": ")[1].split(" ")[0]) for v in violations} == expected
 

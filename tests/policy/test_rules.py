@@ -195,7 +195,7 @@ def test_one_violation_per_offending_container() -> None:
         for container in containers:
             container["readonlyRootFilesystem"] = False
     messages = [v["message"] for v in run(inv, "aws-ecs-task-readonly-root-filesystem")]
-    assert len(messages) == 2 and any("'gateway'" in m for m in messages) and any("'collector'" in m for m in messages)
+    assert len(messages) == 3 and all(any(f"'{n}'" in m for m in messages) for n in ("gateway", "collector", "config-agent"))
 
 
 def test_malformed_document_is_a_violation_not_a_crash() -> None:
