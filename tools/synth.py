@@ -44,6 +44,7 @@ from components.settings.environments import policy_config_path
 
 from .cost import summary_line as cost_summary_line
 from .harness import Inventory, run_program
+from .published import published_documents
 from .iam_report import iam_policies
 from .mirror_plan import mirror_plan
 from .stack_config import StackFileError, load_stack_config
@@ -96,17 +97,6 @@ def stack_settings(stack: str, root: Optional[Path] = None):
     """The validated settings of a gateway stack file (``LoadedSettings``)."""
     cfg = load_stack_config(root or ROOT, stack)
     return parse_settings(cfg.values, cfg.secret_keys)
-
-
-def published_documents(inventory: Inventory) -> Optional[dict[str, Any]]:
-    """The base and overlay the deploy publishes (the publisher Invocation's input), if any."""
-    for invocation in inventory.of_type("aws:lambda/invocation:Invocation"):
-        raw = invocation.inputs.get("input")
-        if isinstance(raw, str) and raw.startswith("{"):
-            doc = json.loads(raw)
-            if "base" in doc:
-                return doc
-    return None
 
 
 def rendered_configs(inventory: Inventory) -> dict[str, str]:

@@ -7,10 +7,10 @@ its objects. Computed once per inventory.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..published import published_documents
 from .inventory import Resource, StackInventory
 
 ECS_SERVICE = "aws:ecs/service:Service"
@@ -24,7 +24,6 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 LAMBDA = "aws:lambda/function:Function"
 APPCONFIG_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
-INVOCATION = "aws:lambda/invocation:Invocation"
 
 
 @dataclass(frozen=True)
@@ -104,14 +103,10 @@ class StackFacts:
             self.traces_exported = self.traces_exported or "awsxray" in raw
 
     def _read_published_base(self, inv: StackInventory) -> None:
-        for invocation in inv.of_type(INVOCATION):
-            raw = invocation.inputs.get("input")
-            try:
-                base = json.loads(raw).get("base") if isinstance(raw, str) else None
-            except ValueError:
-                continue
-            if isinstance(base, dict) and isinstance(base.get("traceSamplingRatio"), (int, float)):
-                self.trace_sampling_ratio = float(base["traceSamplingRatio"])
+        documents = published_documents(inv)
+        base = documents.get("base") if documents else None
+        if isinstance(base, dict) and isinstance(base.get("traceSamplingRatio"), (int, float)):
+            self.trace_sampling_ratio = float(base["traceSamplingRatio"])
 
     def _buckets(self, inv: StackInventory) -> None:
         for lb in inv.of_type(LOAD_BALANCER):
