@@ -7,7 +7,6 @@ Invalid settings raise :class:`SettingsError` with one line, ``ai-gateway-bootst
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pydantic.alias_generators import to_camel
 from components.naming import Naming
 from components.settings import SettingsError as StackSettingsError
 from components.settings.environments import ENVIRONMENTS
+from components.settings.loader import parse_config_value
 from tools.stack_config import StackFileError
 from tools.stack_names import StackNameError, parse_stack_name
 from tools.stacks import ROOT as REPOSITORY_ROOT
@@ -207,22 +207,6 @@ def check_apart(project: str, roles: Mapping[str, Sequence[str]], own: Naming) -
 _TOP_LEVEL = frozenset(f.alias or to_camel(n) for n, f in BootstrapSettings.model_fields.items())
 
 
-def _parse(key: str, raw: Any) -> Any:
-    if not isinstance(raw, str):
-        return raw
-    text = raw.strip()
-    if text[:1] in "{[":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SettingsError(key, f"is not valid structured config ({exc.msg})") from None
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
-    return raw
-
-
 def _error(err: ValidationError) -> SettingsError:
     first = err.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
@@ -254,7 +238,7 @@ def parse_settings(config: Mapping[str, Any], project: str, stack: str,
                                      "repository's stack files")
         if key not in _TOP_LEVEL:
             raise SettingsError(key, "unknown setting")
-        data[key] = _parse(key, raw)
+        data[key] = parse_config_value(key, raw, floats=False, error=SettingsError)
     try:
         settings = BootstrapSettings.model_validate(data)
     except ValidationError as err:

@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
@@ -16,8 +16,13 @@ from .providers import SECRET_KEYS
 from .stack import StackSettings
 
 
-def _parse_value(key: str, raw: Any) -> Any:
-    """Config values arrive as strings; structured (object/list) values arrive as JSON text."""
+def parse_config_value(key: str, raw: Any, *, floats: bool = True,
+                       error: Callable[[str, str], Exception] = SettingsError) -> Any:
+    """A config value as data: the CLI passes strings, structured (object/list) values as JSON text.
+
+    ``error(key, message)`` builds the exception for text that is not valid JSON (each project
+    names its own namespace); ``floats`` turns ``1.5`` into a number.
+    """
     if not isinstance(raw, str):
         return raw
     text = raw.strip()
@@ -25,13 +30,13 @@ def _parse_value(key: str, raw: Any) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SettingsError(key, f"is not valid structured config ({exc.msg})") from None
+            raise error(key, f"is not valid structured config ({exc.msg})") from None
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
     if re.fullmatch(r"-?\d+", text):
         return int(text)
-    if re.fullmatch(r"-?\d+\.\d+", text):
+    if floats and re.fullmatch(r"-?\d+\.\d+", text):
         return float(text)
     return raw
 
@@ -82,7 +87,7 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
             raise SettingsError(key, "is not a secret setting; set it without --secret")
         if key not in _TOP_LEVEL_KEYS:
             raise SettingsError(key, f"unknown setting{_did_you_mean(key, _TOP_LEVEL_KEYS | set(SECRET_KEYS))}")
-        data[key] = _parse_value(key, raw)
+        data[key] = parse_config_value(key, raw)
     # The model default for edge only exists so the bare class validates; a stack must state its TLS.
     data.setdefault("edge", {})
     try:
