@@ -123,6 +123,13 @@ def baseline(stack: str, preview: bool = False) -> Inventory:
     return run_stack(stack, preview=preview)
 
 
+def attribute(row: Any, key: str, region: str = "us-east-1") -> Any:
+    """An attribute the mocks computed for a registration (its id, ARN, ...), as the program saw it."""
+    from tools.fakes import computed_attributes
+
+    return computed_attributes(row.type, row.name, row.inputs, region, "id")[key]
+
+
 def container_definitions(inv: Inventory) -> list[dict[str, Any]]:
     """The gateway task definition's containers, parsed."""
     task = inv.one("aws:ecs/taskDefinition:TaskDefinition")

@@ -9,8 +9,8 @@ import pytest
 
 from components.renderers.task_definition import MAX_TASK_DEFINITION_BYTES
 from components.settings import parse_settings
-from tests.support import PLAIN_HTTP_BEDROCK_ONLY, baseline, container_definitions, run_stack, stack_values
-from tools.fakes import ACCOUNT_ID, computed_attributes
+from tests.support import PLAIN_HTTP_BEDROCK_ONLY, attribute, baseline, container_definitions, run_stack, stack_values
+from tools.fakes import ACCOUNT_ID
 from tools.harness import SECRET_PLACEHOLDER, UNKNOWN
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -137,12 +137,10 @@ def test_gateway_container(stack):
 
 def _live_config_arns(inv):
     """The ARNs of the two configurations the agent reads: application/environment/configuration/profile."""
-    def attr(r, key):
-        return computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")[key]
-    app = attr(inv.one("aws:appconfig/application:Application"), "id")
-    env = attr(inv.one("aws:appconfig/environment:Environment"), "environmentId")
+    app = attribute(inv.one("aws:appconfig/application:Application"), "id")
+    env = attribute(inv.one("aws:appconfig/environment:Environment"), "environmentId")
     return sorted(f"arn:aws:appconfig:us-east-1:{ACCOUNT_ID}:application/{app}/environment/{env}/configuration/"
-                  f"{attr(p, 'configurationProfileId')}"
+                  f"{attribute(p, 'configurationProfileId')}"
                   for p in inv.of_type("aws:appconfig/configurationProfile:ConfigurationProfile"))
 
 
@@ -458,9 +456,9 @@ def test_autoscaling_target_and_policies():
     req = policies["ai-gateway-prod-scale-on-requests"]["targetTrackingScalingPolicyConfiguration"]
     assert req["targetValue"] == 500
     lb, tg = inv.one(LB), inv.one(TG)
-    suffix = lambda r: computed_attributes(r.type, r.name, r.inputs, "us-east-1", "id")["arnSuffix"]  # noqa: E731
     assert req["predefinedMetricSpecification"] == {
-        "predefinedMetricType": "ALBRequestCountPerTarget", "resourceLabel": f"{suffix(lb)}/{suffix(tg)}"}
+        "predefinedMetricType": "ALBRequestCountPerTarget",
+        "resourceLabel": f"{attribute(lb, 'arnSuffix')}/{attribute(tg, 'arnSuffix')}"}
     knobs = tuned("prod")
     values = sorted(p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"] for p in knobs.of_type(SCALING))
     assert values == [55, 1200]

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from functions.publisher.request import render_for_publish
-from tests.support import baseline, container_definitions, run_stack
-from tools.fakes import ACCOUNT_ID, computed_attributes
+from tests.support import attribute, baseline, container_definitions, run_stack
+from tools.fakes import ACCOUNT_ID
 from tools.synth import published_documents, rendered_configs
 
 APP = "aws:appconfig/application:Application"
@@ -25,10 +25,6 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 STACKS = ["dev", "prod"]
-
-
-def attr(row, key):
-    return computed_attributes(row.type, row.name, row.inputs, "us-east-1", "id")[key]
 
 
 def functions(inv):
@@ -53,10 +49,10 @@ def test_application_environment_and_profiles(stack):
         assert profile.inputs["locationUri"] == "hosted" and profile.inputs["type"] == "AWS.Freeform"
         validator = fns[f"ai-gateway-{stack}-{kind}-validator"]
         # Each profile is checked by the function told to check that file, of this application only.
-        assert profile.inputs["validators"] == [{"type": "LAMBDA", "content": attr(validator, "arn")}]
+        assert profile.inputs["validators"] == [{"type": "LAMBDA", "content": attribute(validator, "arn")}]
         assert profile.property_dependencies["validators"] == [validator.urn]
         variables = validator.inputs["environment"]["variables"]
-        assert variables["VALIDATES"] == kind and variables["APPLICATION_ID"] == attr(app, "id")
+        assert variables["VALIDATES"] == kind and variables["APPLICATION_ID"] == attribute(app, "id")
         assert validator.inputs["handler"] == "functions.validator.handler.handler"
         assert validator.inputs["timeout"] == 15  # AppConfig's limit for a validator
 
@@ -102,14 +98,14 @@ def test_guarded_deployments_roll_back_on_the_sync_and_5xx_alarms(stack):
     alarms = {a.inputs["name"]: a for a in inv.of_type(ALARM)}
     wanted = [f"ai-gateway-{stack}-config-sync-failed", f"ai-gateway-{stack}-5xx-rate"]
     role = inv.one(ROLE, "live-config-monitor-role")
-    assert [m["alarmArn"] for m in env.inputs["monitors"]] == [attr(alarms[n], "arn") for n in wanted]
-    assert {m["alarmRoleArn"] for m in env.inputs["monitors"]} == {attr(role, "arn")}
+    assert [m["alarmArn"] for m in env.inputs["monitors"]] == [attribute(alarms[n], "arn") for n in wanted]
+    assert {m["alarmRoleArn"] for m in env.inputs["monitors"]} == {attribute(role, "arn")}
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "appconfig.amazonaws.com"}, "Action": "sts:AssumeRole",
                       "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}}]
     assert policy(inv, "live-config-monitor-policy")["Statement"] == [{
         "Sid": "ReadRollbackAlarms", "Effect": "Allow", "Action": "cloudwatch:DescribeAlarms",
-        "Resource": sorted(attr(alarms[n], "arn") for n in wanted)}]
+        "Resource": sorted(attribute(alarms[n], "arn") for n in wanted)}]
     sync = alarms[wanted[0]].inputs
     assert (sync["metricName"], sync["statistic"], sync["threshold"], sync["comparisonOperator"]) == (
         "agentgateway_config_synchronized", "Minimum", 1, "LessThanThreshold")
@@ -119,10 +115,10 @@ def test_guarded_deployments_roll_back_on_the_sync_and_5xx_alarms(stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_publisher_role_reaches_this_stacks_profiles_environment_and_strategies_only(stack):
     inv = baseline(stack)
-    app = attr(inv.one(APP), "id")
-    env = attr(inv.one(ENV), "environmentId")
-    profiles = sorted(attr(p, "configurationProfileId") for p in inv.of_type(PROFILE))
-    strategies = sorted(attr(s, "id") for s in inv.of_type(STRATEGY))
+    app = attribute(inv.one(APP), "id")
+    env = attribute(inv.one(ENV), "environmentId")
+    profiles = sorted(attribute(p, "configurationProfileId") for p in inv.of_type(PROFILE))
+    strategies = sorted(attribute(s, "id") for s in inv.of_type(STRATEGY))
     base = f"arn:aws:appconfig:us-east-1:{ACCOUNT_ID}"
     profile_arns = [f"{base}:application/{app}/configurationprofile/{p}" for p in profiles]
     environment = f"{base}:application/{app}/environment/{env}"

@@ -47,16 +47,18 @@ def _digests(publish_event: dict) -> dict[str, str]:
     return render_for_publish(publish_event).sha256()
 
 
-def _queue_first_publish(world: World, digests: dict[str, str]) -> None:
-    """An empty environment: both profiles get version 1 and a deployment, catalog first."""
+def _queue_first_publish(world: World, digests: dict[str, str], gateway_strategy: str = IMMEDIATE_ID,
+                         gateway_state: str = "COMPLETE") -> None:
+    """An empty environment: both profiles get version 1 and a deployment, catalog first (always
+    with the immediate strategy), the gateway config with ``gateway_strategy``."""
     world.expect_latest_version("catalog")
     world.expect_deployments()
     world.expect_start("catalog", 1, IMMEDIATE_ID, digests["catalog"], None, number=1)
     world.expect_get(1, "catalog", 1, "COMPLETE")
     world.expect_latest_version("gateway")
     world.expect_deployments(world.summary(1, "catalog", 1, "COMPLETE"))
-    world.expect_start("gateway", 1, IMMEDIATE_ID, digests["gateway"], 1, number=2)
-    world.expect_get(2, "gateway", 1, "COMPLETE")
+    world.expect_start("gateway", 1, gateway_strategy, digests["gateway"], 1, number=2)
+    world.expect_get(2, "gateway", 1, gateway_state)
 
 
 def _both_live(world: World, digests: dict[str, str]) -> None:
@@ -88,15 +90,8 @@ def test_first_publish_creates_and_deploys_both_profiles_catalog_first(world, cl
 def test_a_guarded_publish_guards_the_gateway_config_and_sends_the_catalog_at_once(world, clock, logs):
     publish_event = event(strategy="guarded")
     digests = _digests(publish_event)
-    world.expect_latest_version("catalog")
-    world.expect_deployments()
     # The catalog's bake would block the gateway config's deployment in the same environment.
-    world.expect_start("catalog", 1, IMMEDIATE_ID, digests["catalog"], None, number=1)
-    world.expect_get(1, "catalog", 1, "COMPLETE")
-    world.expect_latest_version("gateway")
-    world.expect_deployments(world.summary(1, "catalog", 1, "COMPLETE"))
-    world.expect_start("gateway", 1, GUARDED_ID, digests["gateway"], 1, number=2)
-    world.expect_get(2, "gateway", 1, "BAKING")
+    _queue_first_publish(world, digests, gateway_strategy=GUARDED_ID, gateway_state="BAKING")
 
     result = _publisher(world, clock, logs).publish(publish_event)
 
