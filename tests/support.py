@@ -14,9 +14,11 @@ import json
 import os
 import pickle
 import runpy
+import time
 from pathlib import Path
 from typing import AbstractSet, Any, Callable, Iterable, Mapping, Optional
 
+from tools.bench import RUN_LOG_ENV
 from tools.harness import Inventory, run_program
 from tools.stack_config import load_stack_config
 
@@ -32,6 +34,7 @@ def shared_run(key: Any, compute: Callable[[], Inventory]) -> Inventory:
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
     if digest in _runs:
         return _runs[digest]
+    compute = _logged(compute, digest)
     directory = os.environ.get(SHARED_RUNS_ENV)
     if not directory or not Path(directory).is_dir():
         _runs[digest] = compute()
@@ -48,6 +51,21 @@ def shared_run(key: Any, compute: Callable[[], Inventory]) -> Inventory:
             partial.replace(path)
     _runs[digest] = inventory
     return inventory
+
+
+def _logged(compute: Callable[[], Inventory], digest: str) -> Callable[[], Inventory]:
+    log = os.environ.get(RUN_LOG_ENV)
+    if not log:
+        return compute
+
+    def timed() -> Inventory:
+        start = time.perf_counter()
+        inventory = compute()
+        with open(log, "a") as out:
+            out.write(f"{time.perf_counter() - start:.3f} {digest}\n")
+        return inventory
+
+    return timed
 
 
 def stack_values(stack: str = "dev", overrides: Optional[Mapping[str, Any]] = None) -> tuple[dict[str, str], frozenset[str]]:
@@ -93,7 +111,7 @@ def run_stack(
         )
 
     if fresh:
-        return compute()
+        return _logged(compute, "fresh")()
     return shared_run(["stack", stack, _normalized(values), sorted(secret_keys), preview, sorted(targets or ())],
                       compute)
 
