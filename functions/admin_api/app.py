@@ -18,13 +18,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from . import budgets, config, prices, routing, teams, usage
+from .claims import actor_of, claims_of
 from .deps import Deps
 from .errors import ApiError, error_body
-from .models import (Budget, BudgetPut, ConfigStatus, DryRun, DryRunResult, Price, PriceList, PricePut, Routing,
+from .models import (Budget, BudgetPut, ConfigStatus, DryRun, DryRunResult, ErrorBody, Price, PriceList, PricePut, Routing,
                      RoutingPut, SecretRotate, SecretRotated, Team, TeamCreate, TeamCreated, TeamDetail, TeamList,
                      TeamUpdate, UsageList)
 from .reply import Caller, Reply
-from .routes import ROUTES, Route
+from .routes import PUBLIC, ROUTES, Route
 
 JSON = "application/json"
 TITLE = "AI gateway admin API"
@@ -41,7 +42,8 @@ def _responses(status: int, model: Optional[type[BaseModel]], description: str) 
         ok["content"] = {JSON: {"model": model}}
     errors = {400: "invalid request", 403: "no admin scope", 404: "not found", 409: "conflict",
               412: "stale If-Match", 428: "If-Match required"}
-    return {status: ok, **{code: {"description": text} for code, text in errors.items()}}
+    return {status: ok, **{code: {"description": text, "content": {JSON: {"model": ErrorBody}}}
+                           for code, text in errors.items()}}
 
 
 def _answer(reply: Reply) -> Response:
@@ -64,10 +66,8 @@ def build_app(get_deps: Callable[[], Deps]) -> APIGatewayRestResolver:
 
     def caller() -> Caller:
         event = app.current_event
-        claims = ((event.request_context.authorizer.raw_event or {}).get("claims") or {}) \
-            if event.request_context.authorizer else {}
-        return Caller(actor=actor_of(claims), if_match=event.get_header_value("If-Match"),
-                      idempotency_key=event.get_header_value("Idempotency-Key"))
+        return Caller(actor=actor_of(claims_of(event.raw_event)), if_match=event.headers.get("If-Match"),
+                      idempotency_key=event.headers.get("Idempotency-Key"))
 
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response:
@@ -168,18 +168,50 @@ def build_app(get_deps: Callable[[], Deps]) -> APIGatewayRestResolver:
     return app
 
 
-def actor_of(claims: dict[str, Any]) -> str:
-    """Who calls, for the audit: the client id of an M2M token, else the user name or subject."""
-    for key in ("client_id", "username", "cognito:username", "sub"):
-        if claims.get(key):
-            return str(claims[key])
-    return "unknown"
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "the ETag read before; required to replace an existing item (428 without, 412 when stale)"}
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+                   "description": "same key and body replay the first answer (24 h); another body is a 422"}
 
 
 def openapi_json(app: APIGatewayRestResolver) -> str:
-    """The OpenAPI document of ``app`` (sorted, newline-terminated)."""
+    """The OpenAPI document of ``app`` (sorted, newline-terminated), with what the resolver cannot infer:
+    the headers, the bearer token, and 400 (not Powertools' 422) for validation errors."""
     text = app.get_openapi_json_schema(title=TITLE, version=VERSION,
                                        description="Teams, budgets, prices, routing, usage and the published "
                                                    "config. Every method but GET /health needs a Cognito access "
                                                    "token with the admin scope.")
-    return json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
+    document = json.loads(text)
+    document.setdefault("components", {})["securitySchemes"] = {
+        "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                    "description": "a Cognito access token of the stack's pool carrying the admin scope"}}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            operation["responses"].pop("422", None)
+            if (method.upper(), path) not in PUBLIC:
+                operation["security"] = [{"cognito": []}]
+            headers = []
+            if method in ("patch", "put", "delete") or path.endswith("/secret"):
+                headers.append(IF_MATCH)
+            if (method, path) == ("post", "/teams"):
+                headers.append(IDEMPOTENCY_KEY)
+                operation["responses"]["422"] = {"description": "Idempotency-Key reused with another body",
+                                                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+            if headers:
+                operation["parameters"] = operation.get("parameters", []) + headers
+    _prune_schemas(document)
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _prune_schemas(document: dict[str, Any]) -> None:
+    """Drop component schemas nothing refers to (Powertools' 422 validation models, once the 422s are gone)."""
+    schemas = document["components"].get("schemas", {})
+    while True:
+        text = json.dumps({k: v for k, v in document.items() if k != "components"}) + json.dumps(
+            {name: schema for name, schema in schemas.items()})
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]

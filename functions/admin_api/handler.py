@@ -16,24 +16,12 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from functions.shared.log import make_logger, service_name
 
 from .app import build_app
+from .claims import claims_of, has_scope
 from .deps import Deps, from_env
 from .errors import error_body
 from .routes import PUBLIC, Route
 
 logger = make_logger(service_name("admin-api"))
-
-
-def claims_of(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The Cognito authorizer's claims of a REST API proxy event (empty when there are none)."""
-    authorizer = ((event.get("requestContext") or {}).get("authorizer")) or {}
-    claims = authorizer.get("claims") or {}
-    return claims if isinstance(claims, Mapping) else {}
-
-
-def has_scope(claims: Mapping[str, Any], scope: str) -> bool:
-    """Whether the token's space-separated ``scope`` claim holds ``scope`` as a whole token."""
-    granted = claims.get("scope")
-    return isinstance(granted, str) and scope in granted.split()
 
 
 def is_public(event: Mapping[str, Any]) -> bool:

@@ -252,3 +252,17 @@ class DryRunResult(Body):
     sha256: dict[str, str]
     diff: dict[str, str]
 
+
+
+class ErrorDetail(Body):
+    """What went wrong: a stable code, a sentence, and details (e.g. the validation problems)."""
+
+    code: str
+    message: str
+    details: dict = {}
+
+
+class ErrorBody(Body):
+    """Every error answer: ``{"error": {"code", "message", "details"}}``."""
+
+    error: ErrorDetail
