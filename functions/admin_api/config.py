@@ -9,16 +9,14 @@ from __future__ import annotations
 import copy
 import difflib
 import itertools
-from typing import Any, Optional
+from typing import Any
 
-import gateway_config
-from functions.shared import overlay_store, store
-from functions.shared.dynamo import plain
 
 from .deps import Deps
-from .errors import bad_request, not_found
+from .errors import not_found
 from .models import ConfigStatus, DryRun, ProfileStatus
 from .prices import check_target
+from .rendering import StoreItems, render
 from .reply import Reply
 from .routing import check as check_routing, enabled_providers
 from .teams import check_tier, stack_documents
@@ -51,21 +49,20 @@ def status(deps: Deps) -> Reply:
     return Reply(200, body.json_dict())
 
 
-def _apply(deps: Deps, base: dict[str, Any], teams: dict[str, dict[str, Any]], routing: Optional[dict[str, Any]],
-           prices: dict[tuple[str, str], dict[str, Any]], change: DryRun, documents: Any) -> Optional[dict[str, Any]]:
+def _apply(base: dict[str, Any], documents: Any, items: StoreItems, change: DryRun) -> None:
     if change.routing is not None:
         check_routing(change.routing, enabled_providers(base))
-        routing = change.routing.json_dict()
+        items.routing = change.routing.json_dict()
     for price in change.prices:
         provider, model = check_target(price.provider, price.model)
         if price.rates is None:
-            prices.pop((provider, model), None)
+            items.prices.pop((provider, model), None)
         else:
-            prices[(provider, model)] = {"provider": provider, "model": model, "rates": dict(price.rates)}
+            items.prices[(provider, model)] = {"provider": provider, "model": model, "rates": dict(price.rates)}
     for team in change.teams:
-        if team.name not in teams:
+        if team.name not in items.teams:
             raise not_found(f"team {team.name}")
-        item = teams[team.name]
+        item = items.teams[team.name]
         if team.tier is not None:
             check_tier(documents, team.tier)
             item["tier"] = team.tier
@@ -78,16 +75,8 @@ def _apply(deps: Deps, base: dict[str, Any], teams: dict[str, dict[str, Any]], r
         if team.status is not None:
             item["status"] = team.status
     for name in change.delete_teams:
-        if teams.pop(name, None) is None:
+        if items.teams.pop(name, None) is None:
             raise not_found(f"team {name}")
-    return routing
-
-
-def _render(base: dict[str, Any], overlay: dict[str, Any]) -> gateway_config.Rendered:
-    try:
-        return gateway_config.render(base, overlay)
-    except ValueError as error:
-        raise bad_request(f"the change does not render: {str(error)[:800]}") from None
 
 
 def _diff(before: str, after: str, name: str) -> str:
@@ -98,15 +87,11 @@ def _diff(before: str, after: str, name: str) -> str:
 def dry_run(deps: Deps, change: DryRun) -> Reply:
     """Render the store with ``change`` applied and answer the diff; nothing is written or published."""
     documents = stack_documents(deps)
-    base = dict(documents.base)
-    teams = {plain(i)["name"]: plain(i) for i in deps.control.scan_all(store.TEAM_SK)}
-    routing = deps.control.get(store.routing_key())
-    routing = plain(routing) if routing else None
-    prices = {(i["provider"], i["model"]): plain(i) for i in deps.control.query_all(store.PRICES_PK)}
-    current = _render(base, overlay_store.merge(documents.overlay, teams.values(), routing, prices.values()))
-    teams2, prices2 = copy.deepcopy(teams), copy.deepcopy(prices)
-    routing2 = _apply(deps, base, teams2, copy.deepcopy(routing), prices2, change, documents)
-    proposed = _render(base, overlay_store.merge(documents.overlay, teams2.values(), routing2, prices2.values()))
+    items = StoreItems.read(deps)
+    current = render(documents, items)
+    proposed_items = copy.deepcopy(items)
+    _apply(dict(documents.base), documents, proposed_items, change)
+    proposed = render(documents, proposed_items)
     diff = {"gateway": _diff(current.config_json, proposed.config_json, "gateway.json"),
             "catalog": _diff(current.catalog_json, proposed.catalog_json, "catalog.json")}
     return Reply(200, {"changed": any(diff.values()), "sha256": proposed.sha256(), "diff": diff})

@@ -7,10 +7,11 @@ from urllib.parse import unquote
 
 from functions.shared import store
 from functions.shared.dynamo import plain
-from functions.shared.store_snapshot import NoStackDocuments, load_documents
+from functions.shared.store_snapshot import NoStackDocuments, StackDocuments, load_documents
 from functions.shared.tables import StaleItem
 from gateway_config import prices as shipped
 
+from . import rendering
 from .deps import Deps
 from .effects import audit, publish
 from .errors import ApiError, bad_request, not_found
@@ -19,9 +20,15 @@ from .models import Price, PricePut
 from .reply import Caller, Reply
 
 
+MAX_MODEL_ID = 200
+"""What the overlay's price table takes (``GatewayOverlay.prices``)."""
+
+
 def check_target(provider: str, model: str) -> tuple[str, str]:
     """The decoded provider key and model id, or 400 (unknown provider, malformed id)."""
     provider, model = unquote(provider), unquote(model)
+    if len(model) > MAX_MODEL_ID:
+        raise bad_request(f"{provider}/{model[:40]}...: a model id has at most {MAX_MODEL_ID} characters")
     try:
         shipped.validate_provider(provider, "provider")
         shipped.validate_model_id(provider, model)
@@ -30,13 +37,17 @@ def check_target(provider: str, model: str) -> tuple[str, str]:
     return provider, model
 
 
+def _documents(deps: Deps) -> Optional[StackDocuments]:
+    try:
+        return load_documents(deps.control)
+    except NoStackDocuments:
+        return None
+
+
 def stack_catalog(deps: Deps) -> dict[str, Any]:
     """The shipped table with the stack settings' overrides (the shipped table alone before a publish)."""
-    try:
-        overrides = load_documents(deps.control).overlay.get("prices") or None
-    except NoStackDocuments:
-        overrides = None
-    return shipped.model_catalog(overrides)
+    documents = _documents(deps)
+    return shipped.model_catalog((documents.overlay.get("prices") or None) if documents else None)
 
 
 def _stack_rates(catalog: dict[str, Any], provider: str, model: str) -> Optional[dict[str, str]]:
@@ -80,6 +91,9 @@ def put(deps: Deps, caller: Caller, provider: str, model: str, body: PricePut) -
     version = expected_version(caller.if_match, before[store.VERSION] if before else None)
     item = {**store.price_key(provider, model), "provider": provider, "model": model, "rates": dict(body.rates),
             store.VERSION: (before[store.VERSION] + 1) if before else 1}
+    documents = _documents(deps)
+    if documents is not None:  # before the first publish only the shipped table can be checked (by pydantic)
+        rendering.check(deps, documents, price=item)
     try:
         deps.control.put(item, expected_version=version)
     except StaleItem:

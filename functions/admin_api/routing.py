@@ -15,6 +15,7 @@ from functions.shared import store
 from functions.shared.dynamo import plain
 from functions.shared.tables import StaleItem
 
+from . import rendering
 from .deps import Deps
 from .effects import audit, publish
 from .errors import ApiError, bad_request
@@ -64,7 +65,8 @@ def get(deps: Deps) -> Reply:
 
 def put(deps: Deps, caller: Caller, body: RoutingPut) -> Reply:
     """Replace the overrides as a whole (If-Match required once they exist); publishes."""
-    base = dict(stack_documents(deps).base)
+    documents = stack_documents(deps)
+    base = dict(documents.base)
     check(body, enabled_providers(base))
     before = deps.control.get(store.routing_key())
     before = plain(before) if before else None
@@ -74,6 +76,7 @@ def put(deps: Deps, caller: Caller, body: RoutingPut) -> Reply:
         item["fallbackGroups"] = body.fallback_groups
     if body.model_aliases is not None:
         item["modelAliases"] = dict(body.model_aliases)
+    rendering.check(deps, documents, routing=item)
     try:
         deps.control.put(item, expected_version=version)
     except StaleItem:

@@ -14,7 +14,7 @@ from functions.shared.dynamo import plain
 from functions.shared.store_snapshot import NoStackDocuments, StackDocuments, load_documents
 from functions.shared.tables import StaleItem
 
-from . import idempotency
+from . import idempotency, rendering
 from .deps import Deps
 from .effects import audit, create_client, delete_client, publish
 from .errors import ApiError, bad_request, conflict, not_found
@@ -24,6 +24,8 @@ from .reply import Caller, Reply
 from .usage import month_to_date
 
 MAX_CLIENTS = 2
+PENDING_CLIENT = "pending-render-check"
+"""Stands in for the client id while a new team's render is checked (the client is created after)."""
 PAGE = 50
 
 
@@ -89,15 +91,17 @@ def _create(deps: Deps, caller: Caller, body: TeamCreate) -> Reply:
     check_tier(documents, body.tier)
     if deps.control.get(store.team_key(body.name)) is not None:
         raise conflict(f"team {body.name} exists")
-    client_id, secret = create_client(deps, body.name)
     now = deps.now().isoformat(timespec="seconds")
-    item: dict[str, Any] = {**store.team_key(body.name), "name": body.name, "clientIds": [client_id],
+    item: dict[str, Any] = {**store.team_key(body.name), "name": body.name, "clientIds": [PENDING_CLIENT],
                             "tier": body.tier, "status": "active", "createdAt": now, "updatedAt": now,
                             store.VERSION: 1}
     if body.models is not None:
         item["models"] = sorted(set(body.models))
     if body.limits is not None:
         item["limits"] = body.limits.json_dict()
+    rendering.check(deps, documents, team=item)  # before a client exists: a refused team leaves nothing
+    client_id, secret = create_client(deps, body.name)
+    item["clientIds"] = [client_id]
     try:
         deps.control.put(item, new=True)
     except StaleItem:
@@ -133,9 +137,10 @@ def update(deps: Deps, caller: Caller, name: str, body: TeamUpdate) -> Reply:
     """Change tier, limits, models or status (If-Match required)."""
     before = load(deps, name)
     version = expected_version(caller.if_match, before["version"])
+    documents = stack_documents(deps)
     after = dict(before)
     if body.tier is not None:
-        check_tier(stack_documents(deps), body.tier)
+        check_tier(documents, body.tier)
         after["tier"] = body.tier
     if body.models is not None:
         after["models"] = sorted(set(body.models))
@@ -147,6 +152,7 @@ def update(deps: Deps, caller: Caller, name: str, body: TeamUpdate) -> Reply:
         after["status"] = body.status
     after["updatedAt"] = deps.now().isoformat(timespec="seconds")
     after[store.VERSION] = before["version"] + 1
+    rendering.check(deps, documents, team=after)
     _put(deps, after, version)
     action = {"suspended": "team.suspend", "active": "team.resume"}.get(body.status or "", "team.update")
     audit(deps, caller.actor, action, f"team/{name}", _public(before), _public(after))

@@ -161,3 +161,16 @@ def test_delete_removes_the_clients_the_team_and_its_budget_and_publishes(world)
     line = world.audits()[-1]
     assert line["action"] == "team.delete" and line["after"] is None and line["before"]["clientIds"] == created["clientIds"]
     assert world.call("DELETE", "/teams/payments").status == 404
+
+
+def test_a_team_the_publisher_could_not_render_is_refused_before_its_client_exists(world):
+    from functions.shared.dynamo import to_item
+
+    for n in range(64):  # agentgateway takes 64 conditional entries: one per distinct allow-list
+        world.dynamodb.put_item(TableName=world.settings.control_table, Item=to_item({
+            **store.team_key(f"t{n}"), "name": f"t{n}", "clientIds": [f"client-{n}"], "tier": "standard",
+            "status": "active", "models": [f"model-{n}"], "createdAt": "x", "updatedAt": "x", "version": 1}))
+    refused = world.call("POST", "/teams", {"name": "one-more", "models": ["model-new"]})
+    assert refused.status == 400 and "does not render" in refused.body["error"]["message"]
+    assert world.cognito.list_user_pool_clients(UserPoolId=world.pool_id, MaxResults=60)["UserPoolClients"] == []
+    assert world.call("POST", "/teams", {"name": "shares-a-list", "models": ["model-1"]}).status == 201
