@@ -174,3 +174,10 @@ def test_a_team_the_publisher_could_not_render_is_refused_before_its_client_exis
     assert refused.status == 400 and "does not render" in refused.body["error"]["message"]
     assert world.cognito.list_user_pool_clients(UserPoolId=world.pool_id, MaxResults=60)["UserPoolClients"] == []
     assert world.call("POST", "/teams", {"name": "shares-a-list", "models": ["model-1"]}).status == 201
+
+
+def test_rotation_takes_no_body_and_a_create_without_one_is_400(world):
+    world.call("POST", "/teams", {"name": "payments"})
+    assert world.call("POST", "/teams/payments/secret").body["clientSecret"]
+    missing = world.call("POST", "/teams", None)
+    assert missing.status == 400 and missing.body["error"]["details"]["problems"][0]["location"] == "body"
