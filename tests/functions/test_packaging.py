@@ -13,9 +13,11 @@ from tests.lambda_sandbox import run_handler_in_sandbox
 from tools.lambda_deps import Target
 from tools.package import ROOT, build_function_zip
 
+from functions.admin_api.settings import ENV_VARS as ADMIN_ENV
+
 from .conftest import event, publisher_environ
 
-FUNCTIONS = ("validator", "publisher")
+FUNCTIONS = ("validator", "publisher", "admin_api")
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 """What the Lambda Python runtime ships: never packaged, never imported at load time."""
 VALIDATOR_ENV = {"VALIDATES": "gateway", "APPLICATION_ID": "app0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
@@ -27,9 +29,9 @@ def _names(built) -> list[str]:
         return archive.namelist()
 
 
-def test_both_functions_share_one_pinned_requirements_set():
+def test_every_function_shares_one_pinned_requirements_set():
     texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS}
-    assert texts["validator"] == texts["publisher"], "identical files share one dependency cache entry"
+    assert len(set(texts.values())) == 1, "identical files share one dependency cache entry"
     pinned = {line.split("==")[0] for line in texts["validator"].splitlines() if line and not line.startswith("#")}
     assert {"aws-lambda-powertools", "pydantic", "jsonschema"} <= pinned
     assert not pinned & set(RUNTIME_PROVIDED)
@@ -46,8 +48,8 @@ def test_zip_holds_the_function_its_includes_and_nothing_the_runtime_provides(fu
                      "reference/agentgateway/cel-schema.json", "reference/agentgateway/LICENSE",
                      "jsonschema/__init__.py", "aws_lambda_powertools/__init__.py"):
         assert expected in names, expected
-    other = next(f for f in FUNCTIONS if f != name)
-    assert not [n for n in names if n.startswith(f"functions/{other}/")]
+    for other in (f for f in FUNCTIONS if f != name):
+        assert not [n for n in names if n.startswith(f"functions/{other}/")]
     assert not [n for n in names if n.split("/")[0] in RUNTIME_PROVIDED or n.startswith("tests/")]
     assert not [n for n in names if n.endswith(("requirements.txt", "package.toml"))]
 
@@ -88,6 +90,22 @@ def test_publisher_renders_and_checks_from_the_zip_and_imports_boto3_only_for_it
     stderr = str(error.value)
     assert "No module named 'boto3'" in stderr
     assert "in appconfig_client" in stderr and "InvalidPublish" not in stderr
+
+
+def test_the_admin_api_answers_its_health_check_from_the_zip_and_imports_boto3_only_for_its_clients(
+        function_zips, tmp_path):
+    from aigw.transport import rest_event
+
+    built = function_zips["admin_api"]
+    report = run_handler_in_sandbox(built.path, built.handler, tmp_path, event=rest_event("GET", "/health"))
+    assert report["result"]["statusCode"] == 200 and report["outside"] == []
+    assert "aws_lambda_powertools.event_handler" in report["modules"]
+    # An authorized route needs its clients: the sandbox has no boto3 (the runtime's), so the run stops there.
+    environment = {name: "x" for name in ADMIN_ENV}
+    with pytest.raises(AssertionError) as error:
+        run_handler_in_sandbox(built.path, built.handler, tmp_path, event=rest_event("GET", "/teams"),
+                               environment={**environment, "ACCESS_TOKEN_MINUTES": "60"})
+    assert "No module named 'boto3'" in str(error.value) and "in from_env" in str(error.value)
 
 
 def test_a_second_build_hashes_the_same(function_zips, tmp_path):
