@@ -1,4 +1,4 @@
-"""Both functions as Lambda will run them: built by tools.package, imported from the extracted zip only."""
+"""Every function as Lambda will run it: built by tools.package, imported from the extracted zip only."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tools.package import ROOT, build_function_zip
 
 from .conftest import event, publisher_environ
 
-FUNCTIONS = ("validator", "publisher")
+FUNCTIONS = ("validator", "publisher", "admin_api")
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 """What the Lambda Python runtime ships: never packaged, never imported at load time."""
 VALIDATOR_ENV = {"VALIDATES": "gateway", "APPLICATION_ID": "app0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
@@ -27,9 +27,9 @@ def _names(built) -> list[str]:
         return archive.namelist()
 
 
-def test_both_functions_share_one_pinned_requirements_set():
+def test_every_function_shares_one_pinned_requirements_set():
     texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS}
-    assert texts["validator"] == texts["publisher"], "identical files share one dependency cache entry"
+    assert len(set(texts.values())) == 1, "identical files share one dependency cache entry"
     pinned = {line.split("==")[0] for line in texts["validator"].splitlines() if line and not line.startswith("#")}
     assert {"aws-lambda-powertools", "pydantic", "jsonschema"} <= pinned
     assert not pinned & set(RUNTIME_PROVIDED)
@@ -46,8 +46,8 @@ def test_zip_holds_the_function_its_includes_and_nothing_the_runtime_provides(fu
                      "reference/agentgateway/cel-schema.json", "reference/agentgateway/LICENSE",
                      "jsonschema/__init__.py", "aws_lambda_powertools/__init__.py"):
         assert expected in names, expected
-    other = next(f for f in FUNCTIONS if f != name)
-    assert not [n for n in names if n.startswith(f"functions/{other}/")]
+    for other in (f for f in FUNCTIONS if f != name):
+        assert not [n for n in names if n.startswith(f"functions/{other}/")]
     assert not [n for n in names if n.split("/")[0] in RUNTIME_PROVIDED or n.startswith("tests/")]
     assert not [n for n in names if n.endswith(("requirements.txt", "package.toml"))]
 
