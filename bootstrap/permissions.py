@@ -179,6 +179,7 @@ BUCKETS = arn("s3", "{prefix}-*", region="", account="")
 WEB_ACLS = arn("wafv2", "regional/webacl/{prefix}-*/*")
 SLR = arn("iam", "role/aws-service-role/*", region="")
 API_GATEWAY = arn("apigateway", "/restapis/*", account="")
+API_STAGES = arn("apigateway", "/restapis/*/stages/*", account="")
 APPCONFIG = arn("appconfig", "application/*")
 
 KMS_KEY_ADMIN = (
@@ -592,9 +593,11 @@ TABLE: dict[str, TypeAccess] = {
         names={"name": PREFIXED},
     ),
     "aws:wafv2/webAclAssociation:WebAclAssociation": access(
-        grant(["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"], [WEB_ACLS, LOAD_BALANCERS]),
-        read(["wafv2:GetWebACLForResource"], [WEB_ACLS, LOAD_BALANCERS]),
+        grant(["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"], [WEB_ACLS, LOAD_BALANCERS, API_STAGES]),
+        read(["wafv2:GetWebACLForResource"], [WEB_ACLS, LOAD_BALANCERS, API_STAGES]),
         grant(["elasticloadbalancing:SetWebAcl"], ["*"]),
+        grant(["apigateway:SetWebACL"], [API_STAGES]),
+        note="The load balancer and the admin API's stage are associated with the stack's web ACL.",
     ),
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": access(
         grant(["wafv2:DeleteLoggingConfiguration", "wafv2:PutLoggingConfiguration"], [WEB_ACLS]),
@@ -804,11 +807,7 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
-    "aws:dynamodb/table:Table",
-    "aws:apigateway/restApi:RestApi", "aws:apigateway/resource:Resource", "aws:apigateway/method:Method",
-    "aws:apigateway/integration:Integration", "aws:apigateway/authorizer:Authorizer",
-    "aws:apigateway/deployment:Deployment", "aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings",
-    "aws:apigateway/account:Account", "aws:elasticache/serverlessCache:ServerlessCache",
+    "aws:elasticache/serverlessCache:ServerlessCache",
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
     "aws:glue/catalogDatabase:CatalogDatabase", "aws:glue/catalogTable:CatalogTable", "aws:athena/workgroup:Workgroup",
     "aws:athena/namedQuery:NamedQuery", "aws:scheduler/schedule:Schedule", "aws:scheduler/scheduleGroup:ScheduleGroup",

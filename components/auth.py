@@ -71,7 +71,7 @@ class Auth(pulumi.ComponentResource):
 
     Attributes: ``user_pool``, ``resource_server``, ``domain``, ``default_client``,
     ``team_clients`` (team -> client), ``issuer``, ``jwks_url``, ``token_endpoint``,
-    ``invoke_scope``, ``jwt`` (``JwtValidation`` when ``auth.jwtValidation``, else None) and
+    ``invoke_scope``, ``admin_scope``, ``jwt`` (``JwtValidation`` when ``auth.jwtValidation``, else None) and
     ``outputs`` (stack outputs).
     """
 
@@ -120,6 +120,7 @@ class Auth(pulumi.ComponentResource):
         # scope that does not exist yet is rejected).
         scope = lambda n: self.resource_server.identifier.apply(lambda ident: f"{ident}/{n}")  # noqa: E731
         self.invoke_scope: pulumi.Output[str] = scope("invoke")
+        self.admin_scope: pulumi.Output[str] = scope("admin")
 
         self.default_client = self._m2m_client(
             f"{name}-default-client", naming.physical("m2m"), [self.invoke_scope], s.access_token_minutes,
@@ -146,6 +147,7 @@ class Auth(pulumi.ComponentResource):
             "issuer": self.issuer,
             "userPoolId": self.user_pool.id,
             "invokeScope": self.invoke_scope,
+            "adminScope": self.admin_scope,
             "defaultClientId": self.default_client.id,
             "defaultClientSecret": pulumi.Output.secret(self.default_client.client_secret),
             "teamClientIds": {team: client.id for team, client in self.team_clients.items()},

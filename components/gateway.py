@@ -5,8 +5,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from .admin_api import AdminApi
 from .auth import Auth
 from .context import StackContext
+from .control_store import ControlStore
 from .edge import Edge
 from .gateway_service import GatewayService
 from .guardrails import Guardrail
@@ -62,9 +64,16 @@ class AiGateway(pulumi.ComponentResource):
             key_env=key_env,
         )
         """The renderer's base and overlay for this deploy (what the first publish renders)."""
+        self.control_store = ControlStore("control-store", ctx, opts=child) if settings.control_plane_enabled else None
         self.live_config = LiveConfig("live-config", ctx, self.observability, documents=self.documents,
                                       provided_env=list(key_env.values()),
-                                      rollback_alarms=self.monitoring.rollback_alarms, opts=child)
+                                      rollback_alarms=self.monitoring.rollback_alarms, store=self.control_store,
+                                      opts=child)
+        self.admin_api = (
+            AdminApi("admin-api", ctx, auth=self.auth, store=self.control_store, live_config=self.live_config,
+                     observability=self.observability, edge=self.edge, opts=child)
+            if self.control_store else None
+        )
         self.service = GatewayService(
             "service", ctx, self.network, self.edge, self.observability, self.live_config, loaded.api_keys,
             opts=child, guardrail=self.guardrail,
@@ -82,5 +91,7 @@ class AiGateway(pulumi.ComponentResource):
             **self.monitoring.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
             **(self.image_scanning.outputs if self.image_scanning else {}),
+            **(self.control_store.outputs if self.control_store else {}),
+            **(self.admin_api.outputs if self.admin_api else {}),
         }
         self.register_outputs(self.outputs)

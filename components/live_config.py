@@ -27,14 +27,18 @@ from typing import Any, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from functions.publisher.permissions import CALLS as PUBLISHER_CALLS
+
 from .base import child_opts
 from .context import StackContext
+from .control_store import ControlStore
 from .observability import Observability
 from .python_function import PythonFunction
 from .renderers.function_policies import (
     appconfig_monitor_policy,
     appconfig_monitor_trust_policy,
     appconfig_publisher_statements,
+    publisher_store_statements,
 )
 
 ENVIRONMENT_NAME = "live"
@@ -60,12 +64,14 @@ class LiveConfig(pulumi.ComponentResource):
 
     ``documents`` is ``{"base", "overlay"}``, the renderer's two documents (:func:`gateway_documents`);
     ``provided_env`` the env var names the gateway task provides; ``rollback_alarms`` the alarms
-    a guarded deployment watches.
+    a guarded deployment watches; ``store`` the control-plane tables, when the control plane is on
+    (the publisher then saves the stack documents there and renders the store's overlay too).
     """
 
     def __init__(self, name: str, ctx: StackContext, observability: Observability, *,
                  documents: pulumi.Output[dict[str, Any]], provided_env: Sequence[str],
                  rollback_alarms: Sequence[aws.cloudwatch.MetricAlarm],
+                 store: Optional[ControlStore] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("ai-gateway:liveconfig:LiveConfig", name, None, opts)
         s = ctx.settings
@@ -177,12 +183,18 @@ class LiveConfig(pulumi.ComponentResource):
                 "DEFAULT_STRATEGY": s.config_deployment_strategy,
                 "PROVIDED_ENV": provided,
                 "POWERTOOLS_SERVICE_NAME": "config-publisher",
+                **({"CONTROL_TABLE": store.control_table.name} if store else {}),
             },
-            statements=lambda v: appconfig_publisher_statements(
-                partition=v[0], region=ctx.region, account_id=v[1], application_id=v[2], environment_id=v[3],
-                profile_ids=v[4:6], strategy_ids=v[6:8]),
+            statements=lambda v: [
+                *appconfig_publisher_statements(
+                    partition=v[0], region=ctx.region, account_id=v[1], application_id=v[2], environment_id=v[3],
+                    profile_ids=v[4:6], strategy_ids=v[6:8]),
+                *(publisher_store_statements(PUBLISHER_CALLS, control_table_arn=v[8], key_arn=v[9], region=ctx.region)
+                  if store else []),
+            ],
             statement_inputs=[ctx.partition, ctx.account_id, self.application.id, self.environment.environment_id,
-                              *profile_ids, *strategy_ids],
+                              *profile_ids, *strategy_ids,
+                              *([store.control_table.arn, store.key.arn] if store else [])],
             # One publish at a time: AppConfig allows one deployment per environment.
             timeout_seconds=PUBLISHER_TIMEOUT_SECONDS, memory_mb=512, reserved_concurrency=1,
             opts=child_opts(self),

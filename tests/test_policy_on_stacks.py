@@ -14,6 +14,8 @@ DEV_ADVISORIES = {
     ("aws-cognito-user-pool-deletion-protection", "auth-user-pool"),
     ("aws-lb-access-logs", "edge-alb"),
     ("aws-lb-deletion-protection", "edge-alb"),
+    ("aws-dynamodb-table-deletion-protection", "control-store-control"),
+    ("aws-dynamodb-table-deletion-protection", "control-store-usage"),
 }
 """The dev stack's expected advisories: a new one is a visible change to this list."""
 
@@ -111,3 +113,24 @@ def test_the_live_config_rules_catch_an_inline_config_and_a_wildcard_reader_on_t
             row["inputs"]["policy"] = json.dumps(policy)
     found = {v["policy"] for v in check.evaluate(doc, check.load_config("dev")) if v["enforcement"] == "mandatory"}
     assert {"aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped"} <= found
+
+
+def test_the_admin_api_rules_catch_an_open_method_an_unthrottled_stage_and_a_loose_permission_on_prod():
+    doc = json.loads(json.dumps(baseline("prod").to_json()))  # a private copy to break
+    rows = {row["name"]: row for row in doc["resources"]}
+    rows["admin-api-get-teams"]["inputs"]["authorization"] = "NONE"
+    rows["admin-api-delete-teams-team"]["inputs"]["authorizationScopes"] = []
+    rows["admin-api-stage"]["inputs"]["xrayTracingEnabled"] = False
+    rows["admin-api-throttling"]["inputs"]["settings"]["throttlingRateLimit"] = 0
+    doc["resources"] = [r for r in doc["resources"] if r["name"] != "admin-api-waf-association"]
+    rows["admin-api-invoke-permission"]["inputs"]["sourceArn"] = "arn:aws:execute-api:us-east-1:123456789012:*/*/*/*"
+    found = {(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in check.evaluate(doc, check.load_config("prod"))
+             if v["enforcement"] == "mandatory"}
+    assert found == {
+        ("aws-apigateway-method-cognito-scoped", "admin-api-get-teams"),
+        ("aws-apigateway-method-cognito-scoped", "admin-api-delete-teams-team"),
+        ("aws-apigateway-stage-xray", "admin-api-stage"),
+        ("aws-apigateway-stage-throttled", "admin-api-stage"),
+        ("aws-apigateway-stage-waf", "admin-api-stage"),
+        ("aws-apigateway-permission-api-scoped", "admin-api-invoke-permission"),
+    }  # and the public health check is not among them

@@ -349,3 +349,41 @@ def test_existing_vpc_fields_are_checked(existing, expected):
 ])
 def test_certificate_must_be_an_acm_certificate_of_the_stacks_region(arn, expected):
     assert error(edge={"certificateArn": arn}).startswith(expected)
+
+
+def test_the_control_plane_follows_jwt_validation_unless_set():
+    assert ok().control_plane_enabled is True
+    assert ok(edge=PLAIN, auth={"jwtValidation": False}).control_plane_enabled is False
+    assert ok(controlPlane={"enabled": False}).control_plane_enabled is False
+    assert ok(controlPlane={"enabled": True}).control_plane_enabled is True
+    s = ok()
+    assert (s.control_plane.throttle_rate_per_second, s.control_plane.throttle_burst) == (10, 20)
+    assert s.control_plane.manage_api_gateway_account is False and s.table_deletion_protection is False
+    assert ok(environment="prod").table_deletion_protection is True
+    assert ok(controlPlane={"tableDeletionProtection": True}).table_deletion_protection is True
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ({"edge": PLAIN, "auth": {"jwtValidation": False}, "controlPlane": {"enabled": True}},
+         "ai-gateway:controlPlane.enabled: needs auth.jwtValidation"),
+        ({"controlPlane": {"throttleRatePerSecond": 0}},
+         "ai-gateway:controlPlane.throttleRatePerSecond: input should be greater than or equal to 1"),
+        ({"controlPlane": {"throttleBurst": 5001}},
+         "ai-gateway:controlPlane.throttleBurst: input should be less than or equal to 5000"),
+        ({"controlPlane": {"stageName": "V1"}}, "ai-gateway:controlPlane.stageName: string should match pattern"),
+        ({"controlPlane": {"enabled": "yes"}}, "ai-gateway:controlPlane.enabled: input should be a valid boolean"),
+        ({"controlPlane": {"manageApiGatewayAcount": True}}, "ai-gateway:controlPlane.manageApiGatewayAcount: unknown setting"),
+        ({"controlPlane": {"functionConcurrency": 0}},
+         "ai-gateway:controlPlane.functionConcurrency: input should be greater than or equal to 1"),
+    ],
+)
+def test_control_plane_settings_errors_name_the_key(keys, expected):
+    assert error(**keys).startswith(expected)
+
+
+def test_prod_refuses_tables_without_deletion_protection():
+    assert error(environment="prod", controlPlane={"tableDeletionProtection": False}) == (
+        "ai-gateway:controlPlane.tableDeletionProtection: table deletion protection cannot be turned off in prod")
+    assert ok(controlPlane={"tableDeletionProtection": False}).table_deletion_protection is False

@@ -42,3 +42,11 @@ def test_prod_is_the_hardened_one():
 def _cfg(stack):
     cfg = load_stack_config(ROOT, stack)
     return cfg.values, cfg.secret_keys
+
+
+def test_both_stacks_run_the_control_plane_and_one_manages_api_gateways_account_role():
+    dev, prod = (parse_settings(*_cfg(stack)) for stack in STACKS)
+    assert dev.settings.control_plane_enabled and prod.settings.control_plane_enabled
+    # Same account and region (the dev file says so): exactly one of them owns the regional setting.
+    assert dev.region == prod.region
+    assert [s.settings.control_plane.manage_api_gateway_account for s in (dev, prod)] == [False, True]

@@ -238,6 +238,28 @@ def _lambda_invocation(name, physical, inputs, region, acct, rid):
     return {"result": "{}"}
 
 
+def _rest_api(name, physical, inputs, region, acct, rid):
+    api = _alnum("restapi" + name, 10)
+    return {"id": api, "rootResourceId": _alnum("root" + name, 10),
+            "arn": f"arn:aws:apigateway:{region}::/restapis/{api}",
+            "executionArn": f"arn:aws:execute-api:{region}:{acct}:{api}"}
+
+
+def _api_child(name, physical, inputs, region, acct, rid):
+    return {"id": _alnum("apigw" + name, 6)}
+
+
+def _stage(name, physical, inputs, region, acct, rid):
+    api = inputs.get("restApi") or "unknown"
+    stage = inputs.get("stageName") or "unknown"
+    return {"arn": f"arn:aws:apigateway:{region}::/restapis/{api}/stages/{stage}",
+            "executionArn": f"arn:aws:execute-api:{region}:{acct}:{api}/{stage}",
+            "invokeUrl": f"https://{api}.execute-api.{region}.amazonaws.com/{stage}"}
+
+
+def _table(name, physical, inputs, region, acct, rid):
+    return {"id": physical, "arn": f"arn:aws:dynamodb:{region}:{acct}:table/{physical}"}
+
 _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "aws:appconfig/application:Application": _appconfig_application,
     "aws:appconfig/environment:Environment": _appconfig_child("environment", "environmentId"),
@@ -272,4 +294,10 @@ _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "aws:acm/certificate:Certificate": _certificate,
     "aws:route53/record:Record": _record,
     "aws:sns/topic:Topic": _sns,
+    "aws:apigateway/restApi:RestApi": _rest_api,
+    "aws:apigateway/resource:Resource": _api_child,
+    "aws:apigateway/authorizer:Authorizer": _api_child,
+    "aws:apigateway/deployment:Deployment": _api_child,
+    "aws:apigateway/stage:Stage": _stage,
+    "aws:dynamodb/table:Table": _table,
 }

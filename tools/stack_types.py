@@ -33,6 +33,7 @@ EVERYTHING_ON: dict[str, Any] = {
     "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": True}, "openai": {"enabled": True},
                   "azure": {"enabled": True, "resourceName": "synth", "model": "synth"}, "google": {"enabled": True}},
     "inspector": {"manage": True},
+    "controlPlane": {"enabled": True, "manageApiGatewayAccount": True},
 }
 """Overrides (merged into each stack file) that turn on everything that creates resources."""
 SECRET_KEYS = ("anthropicApiKey", "openaiApiKey", "azureApiKey", "googleApiKey")

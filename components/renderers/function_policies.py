@@ -7,7 +7,7 @@ upload) plus the statements of what its code calls
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .iam_policies import LOG_WRITE_ACTIONS, log_stream_resources
 from .policy_documents import Document, assume_role_policy, document, statement
@@ -70,3 +70,41 @@ def appconfig_monitor_policy(alarm_arns: Sequence[str]) -> Document:
     """AppConfig reading the state of the alarms that roll a deployment back."""
     # cloudwatch:DescribeAlarms supports resource-level permissions on alarm ARNs.
     return document(statement("ReadRollbackAlarms", ["cloudwatch:DescribeAlarms"], list(alarm_arns)))
+
+
+def statements_from_calls(calls: Mapping[str, Sequence[str]],
+                          resources: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """One statement per resource role of a function's declared calls (``functions/<name>/permissions.py``
+    ``CALLS``: role -> actions), on that role's ARNs (``resources``: role -> ARNs).
+
+    A role without ARNs, or ARNs for a role the code does not call, is an error: never a statement
+    with an empty resource list, never a grant nobody uses.
+    """
+    missing = sorted(role for role in calls if not resources.get(role))
+    unused = sorted(set(resources) - set(calls))
+    if missing or unused:
+        raise ValueError(f"resource roles without ARNs: {missing}; ARNs for roles the code does not call: {unused}")
+    return [statement(_sid(role), sorted(set(actions)), sorted(set(resources[role])))
+            for role, actions in sorted(calls.items())]
+
+
+def _sid(role: str) -> str:
+    return "Call" + role[:1].upper() + role[1:]
+
+
+TABLE_KEY_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+
+
+def table_key_statement(*, key_arn: str, region: str) -> dict[str, Any]:
+    """Use of the tables' CMK, which DynamoDB needs from a caller of a customer-managed-key table;
+    only through DynamoDB of this region."""
+    return statement("UseTableKeyThroughDynamoDB", list(TABLE_KEY_ACTIONS), [key_arn],
+                     condition={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}})
+
+
+def publisher_store_statements(calls: Mapping[str, Sequence[str]], *, control_table_arn: str, key_arn: str,
+                               region: str) -> list[dict[str, Any]]:
+    """The publisher's grants on the control table: its declared ``calls``
+    (``functions/publisher/permissions.py``) and the table key's use through DynamoDB."""
+    return [*statements_from_calls(calls, {"controlTable": [control_table_arn]}),
+            table_key_statement(key_arn=key_arn, region=region)]

@@ -94,6 +94,32 @@ def secrets_key_policy(partition: str, region: str, account_id: str) -> Document
     )
 
 
+
+TABLES_KEY_CRYPTO_ACTIONS = ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+                             "kms:ReEncrypt*")
+"""What DynamoDB does with a table's key for the account's principals (create the table's grant,
+read and write items)."""
+
+
+def tables_key_policy(partition: str, region: str, account_id: str) -> Document:
+    """Key policy of the control-plane tables' CMK: administered by the account, usable for
+    cryptography only through DynamoDB of this region (and only by principals whose IAM policy
+    also allows it), so nobody decrypts table data outside DynamoDB."""
+    root = account_root(partition, account_id)
+    return document(
+        statement("AccountAdministration", list(KEY_ADMIN_ACTIONS), "*", principal=root),
+        statement(
+            "UseThroughDynamoDBOfThisRegion",
+            list(TABLES_KEY_CRYPTO_ACTIONS),
+            "*",
+            principal=root,
+            condition={"StringEquals": {
+                "kms:ViaService": f"dynamodb.{region}.amazonaws.com",
+                "kms:CallerAccount": account_id,
+            }},
+        ),
+    )
+
 # --- execution role -------------------------------------------------------------------------------
 
 

@@ -11,12 +11,13 @@ offline synth prints it and exits 2.
 Modules, one concern each: ``errors`` (the one-line error), ``model`` (the strict base class),
 ``images`` (digest pins), ``network``, ``edge`` (ALB, TLS, WAF), ``auth``, ``service``,
 ``providers``, ``llm`` (routing, caching, guardrails, rate limits), ``observability``,
-``inspector`` (account-wide image scanning), ``environments`` (what dev, staging and prod decide), ``stack``
+``inspector`` (account-wide image scanning), ``control_plane`` (the admin API and its tables), ``environments`` (what dev, staging and prod decide), ``stack``
 (the whole tree and its cross-checks), ``loader`` (config -> settings), ``reference`` (the README
 table).
 """
 
 from .auth import AuthSettings, TeamClient, TeamScope
+from .control_plane import ControlPlaneSettings
 from .edge import WAF_BODY_RULES_DEFAULT, EdgeSettings, WafSettings
 from .errors import NAMESPACE, SettingsError
 from .images import AGENTGATEWAY_IMAGE, AGENTGATEWAY_VERSION, COLLECTOR_IMAGE, COLLECTOR_VERSION, DIGEST_PINNED_IMAGE
@@ -39,7 +40,8 @@ __all__ = [
     "COLLECTOR_VERSION",
     "DIGEST_PINNED_IMAGE", "FARGATE_MEMORY_BY_CPU", "INTERFACE_ENDPOINT_SERVICES", "KEYED_PROVIDERS", "NAMESPACE",
     "PII_ENTITIES", "PROVIDER_NAMES", "REGION_PATTERN", "SECRET_KEYS", "WAF_BODY_RULES_DEFAULT",
-    "AlarmSettings", "AnthropicSettings", "AuthSettings", "AzureSettings", "BedrockSettings", "EdgeSettings",
+    "AlarmSettings", "AnthropicSettings", "AuthSettings", "AzureSettings", "BedrockSettings", "ControlPlaneSettings",
+    "EdgeSettings",
     "ExistingVpc", "GuardrailsSettings", "InspectorSettings", "KeyedProviderSettings", "LoadedSettings", "NetworkSettings",
     "ObservabilitySettings", "PromptCachingSettings", "ProviderName", "ProvidersSettings", "RateLimitSettings",
     "RoutingSettings", "ServiceSettings", "SettingsError", "StackSettings", "TeamClient", "TeamScope", "WafSettings",

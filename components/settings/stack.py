@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 from pydantic import Field, model_validator
 
 from .auth import AuthSettings
+from .control_plane import ControlPlaneSettings
 from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
@@ -59,6 +60,8 @@ class StackSettings(SettingsModel):
     """Team tiers: name -> {models}. Default sandbox, standard, high and unlimited, each allowing every model."""
     pricing: PricingSettings = PricingSettings()
     """Model prices for the gateway's cost catalog."""
+    control_plane: ControlPlaneSettings = ControlPlaneSettings()
+    """The admin API and its tables (teams, budgets, prices, routing and usage at run time)."""
 
     @property
     def is_prod(self) -> bool:
@@ -86,6 +89,9 @@ class StackSettings(SettingsModel):
         self._environment_checks()
         if self.edge.allow_plain_http and self.auth.jwt_validation:
             raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
+        if self.control_plane.enabled and not self.auth.jwt_validation:
+            raise FieldProblem("controlPlane.enabled", "needs auth.jwtValidation: the gateway tells the admin API's"
+                                                       " teams apart by their token's client id")
         return self
 
     @property
@@ -110,6 +116,9 @@ class StackSettings(SettingsModel):
             ("observability.logRetentionDays",
              self.observability.log_retention_days is not None and self.observability.log_retention_days < minimum,
              f"{env} keeps logs at least {minimum} days"),
+            ("controlPlane.tableDeletionProtection",
+             self.control_plane.table_deletion_protection is False and p.deletion_protection_required,
+             f"table deletion protection cannot be turned off in {env}"),
             ("waf.logRetentionDays", self.waf.log_retention_days is not None and self.waf.log_retention_days < minimum,
              f"{env} keeps WAF logs at least {minimum} days"),
         ]
@@ -161,6 +170,18 @@ class StackSettings(SettingsModel):
         """Effective enhanced-scanning frequency (when ``inspector.manage``)."""
         default = "CONTINUOUS_SCAN" if self.is_prod else "SCAN_ON_PUSH"
         return self.inspector.scan_frequency or default
+
+    @property
+    def control_plane_enabled(self) -> bool:
+        """Effective control-plane toggle (on with JWT validation unless set)."""
+        v = self.control_plane.enabled
+        return self.auth.jwt_validation if v is None else v
+
+    @property
+    def table_deletion_protection(self) -> bool:
+        """Effective deletion protection of the control-plane tables."""
+        v = self.control_plane.table_deletion_protection
+        return self.profile.deletion_protection_default if v is None else v
 
     @property
     def waf_log_retention_days(self) -> int:

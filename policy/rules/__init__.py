@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from . import alb, cognito, ecs, federation, iam, live_config, network, serverless, storage, waf
+from . import alb, apigateway, cognito, ecs, federation, iam, live_config, network, serverless, storage, waf
 
 PACK_NAME = "ai-gateway-security"
 PACK_ENFORCEMENT = EnforcementLevel.MANDATORY
@@ -26,6 +26,7 @@ ALL_POLICIES: list[Policy] = [
     *iam.POLICIES,
     *federation.POLICIES,
     *serverless.POLICIES,
+    *apigateway.POLICIES,
     *live_config.POLICIES,
 ]
 

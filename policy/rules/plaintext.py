@@ -24,7 +24,7 @@ SENSITIVE_WORDS = frozenset({
 # A name ending in one of these refers to a secret or is a setting, not the secret itself.
 REFERENCE_SUFFIXES = frozenset({
     "ARN", "ID", "NAME", "PATH", "FILE", "URL", "URI", "ENDPOINT", "HEADER", "REGION", "TTL",
-    "LIMIT", "COUNT", "SECONDS", "PREFIX", "TYPE", "FORMAT", "VERSION",
+    "LIMIT", "COUNT", "SECONDS", "MINUTES", "HOURS", "DAYS", "PREFIX", "TYPE", "FORMAT", "VERSION",
 })
 
 KEY_FORMATS = [

@@ -1,4 +1,5 @@
-"""Control plane: DynamoDB tables, Lambda functions and permissions, API Gateway routes, AppConfig."""
+"""Control plane: DynamoDB tables, Lambda functions and permissions, HTTP API routes, AppConfig
+(REST APIs: apigateway.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from .values import as_list, get, is_map, number, present, text
 TABLE = "aws:dynamodb/table:Table"
 FUNCTION = "aws:lambda/function:Function"
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
-REST_METHOD = "aws:apigateway/method:Method"
 HTTP_ROUTE = "aws:apigatewayv2/route:Route"
 LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
 APPCONFIG_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
@@ -217,35 +217,21 @@ environment_monitored = resource_policy(
 # --- API Gateway ----------------------------------------------------------------------------------
 
 def _check_route_authorized(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    props = args.props
-    if args.resource_type == REST_METHOD:
-        kind = text(props.get("authorization")) or "NONE"
-        if kind.upper() == "NONE":
-            if props.get("httpMethod") == "OPTIONS" and args.get_config().get("allowUnauthenticatedOptions") is True:
-                return
-            report(f"Method {props.get('httpMethod')} has authorization NONE.", None)
-    else:
-        kind = text(props.get("authorizationType")) or "NONE"
-        if kind.upper() == "NONE":
-            report(f"Route '{props.get('routeKey')}' has authorizationType NONE.", None)
+    kind = text(args.props.get("authorizationType")) or "NONE"
+    if kind.upper() == "NONE":
+        report(f"Route '{args.props.get('routeKey')}' has authorizationType NONE.", None)
 
 
 route_authorized = resource_policy(
     name="aws-apigateway-route-authorized",
-    description="Every API Gateway method (REST) and route (HTTP API) requires authorization.",
+    description="Every HTTP API route requires authorization (REST API methods: "
+                "aws-apigateway-method-cognito-scoped).",
     severity=Severity.HIGH,
-    remediation="Set authorization='COGNITO_USER_POOLS' (or CUSTOM/AWS_IAM) with an authorizer_id "
-                "and authorization_scopes on every method; for HTTP APIs set authorization_type "
-                "'JWT' with the Cognito authorizer.",
-    types={REST_METHOD, HTTP_ROUTE},
+    remediation="Set authorization_type 'JWT' with the Cognito authorizer (or AWS_IAM/CUSTOM).",
+    types={HTTP_ROUTE},
     validate=_check_route_authorized,
-    config={"allowUnauthenticatedOptions": {
-        "type": "boolean", "default": False,
-        "description": "Let OPTIONS (CORS preflight) methods stay unauthenticated.",
-    }},
     tags=["authentication"],
 )
-
 
 POLICIES = [table_pitr, table_cmk, table_deletion_protection, function_tracing,
             function_concurrency_or_dlq, function_no_plaintext_secrets, function_url_auth,

@@ -369,7 +369,7 @@ def test_count_only_rules_come_from_settings():
 def test_web_acl_is_associated_and_logs_without_the_authorization_header():
     inv = baseline("prod")
     acl, alb = inv.one(WEB_ACL), inv.one(LB)
-    assoc = inv.one("aws:wafv2/webAclAssociation:WebAclAssociation")
+    assoc = inv.one("aws:wafv2/webAclAssociation:WebAclAssociation", "edge-waf-association")
     assert assoc.property_dependencies["resourceArn"] == [alb.urn]
     assert assoc.property_dependencies["webAclArn"] == [acl.urn]
     logging = inv.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")

@@ -60,7 +60,8 @@ def test_application_environment_and_profiles(stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_validators_may_be_invoked_by_appconfig_of_this_account_only(stack):
     inv = baseline(stack)
-    permissions = inv.of_type(PERMISSION)
+    # The admin API's permission (for API Gateway) is tested with the control plane.
+    permissions = [p for p in inv.of_type(PERMISSION) if p.inputs["principal"] != "apigateway.amazonaws.com"]
     assert len(permissions) == 2
     invoked = set()
     for p in permissions:
@@ -123,8 +124,10 @@ def test_publisher_role_reaches_this_stacks_profiles_environment_and_strategies_
     profile_arns = [f"{base}:application/{app}/configurationprofile/{p}" for p in profiles]
     environment = f"{base}:application/{app}/environment/{env}"
     sts = {st["Sid"]: st for st in policy(inv, "live-config-publisher-policy")["Statement"]}
+    # With the control plane on, also the control table's (tests/components/test_control_plane.py).
     assert set(sts) == {"WriteOwnLogs", "ActiveTracing", "HostedVersionsOfThisStacksProfiles",
-                        "DeployToThisStacksEnvironment", "FollowDeployments"}
+                        "DeployToThisStacksEnvironment", "FollowDeployments", "CallControlTable",
+                        "UseTableKeyThroughDynamoDB"}
     assert sorted(sts["HostedVersionsOfThisStacksProfiles"]["Resource"]) == profile_arns
     assert sorted(sts["DeployToThisStacksEnvironment"]["Resource"]) == sorted(
         [environment, *profile_arns, *(f"{base}:deploymentstrategy/{s}" for s in strategies)])
@@ -145,7 +148,8 @@ def test_publisher_role_reaches_this_stacks_profiles_environment_and_strategies_
 def test_every_function_is_arm64_python_traced_logged_and_bounded(stack):
     inv = baseline(stack)
     fns = functions(inv)
-    assert set(fns) == {f"ai-gateway-{stack}-{n}" for n in ("publisher", "gateway-validator", "catalog-validator")}
+    assert set(fns) == {f"ai-gateway-{stack}-{n}"
+                        for n in ("publisher", "gateway-validator", "catalog-validator", "admin-api")}
     for name, fn in fns.items():
         i = fn.inputs
         assert i["runtime"] == "python3.13" and i["architectures"] == ["arm64"]

@@ -1,5 +1,5 @@
 """Fixtures for the control-plane function tests: inputs, a fake clock, AppConfig through moto and Stubber,
-and both function zips built once per worker."""
+and every function zip built once per worker."""
 
 from __future__ import annotations
 

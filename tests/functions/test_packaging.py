@@ -1,4 +1,4 @@
-"""Both functions as Lambda will run them: built by tools.package, imported from the extracted zip only."""
+"""Every function as Lambda will run it: built by tools.package, imported from the extracted zip only."""
 
 from __future__ import annotations
 

@@ -449,10 +449,49 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
             (lambda i: i.set_deps("task-policy", "policy", ["openai-key", "logs-key"]), "task-policy"),
         ]),
         ("aws-apigateway-route-authorized", [
-            (lambda i: i.set("api-method", "authorization", "NONE"), "api-method"),
-            (lambda i: i.delete("api-method", "authorization"), "api-method"),
             (lambda i: i.set("http-route", "authorizationType", "NONE"), "http-route"),
             (lambda i: i.delete("http-route", "authorizationType"), "http-route"),
+        ]),
+        ("aws-apigateway-method-cognito-scoped", [
+            (lambda i: i.set("api-method", "authorization", "NONE"), "api-method"),
+            (lambda i: i.delete("api-method", "authorization"), "api-method"),
+            (lambda i: i.set("api-method", "authorization", "AWS_IAM"), "api-method"),
+            (lambda i: i.set("api-method", "authorizationScopes", []), "api-method"),
+            (lambda i: i.delete("api-method", "authorizationScopes"), "api-method"),
+            (lambda i: i.set_deps("api-method", "authorizerId", []), "api-method"),
+            (lambda i: i.set("api-authorizer", "type", "TOKEN"), "api-method"),
+            (lambda i: i.set_deps("api-authorizer", "providerArns", []), "api-method"),
+            # Public is a path, not a verb: the same method on another path is not exempt.
+            (lambda i: i.set("api-health-resource", "pathPart", "status"), "api-health"),
+            (lambda i: i.set("api-health", "httpMethod", "POST"), "api-health"),
+            # A method whose resource chain leads nowhere has no path, so nothing exempts it.
+            (lambda i: i.set_deps("api-health", "resourceId", []), "api-health"),
+        ]),
+        ("aws-apigateway-stage-access-logs", [
+            (lambda i: i.delete("api-stage", "accessLogSettings"), "api-stage"),
+            (lambda i: i.delete("api-stage", "accessLogSettings.format"), "api-stage"),
+            (lambda i: i.set("api-stage", "accessLogSettings.destinationArn", ""), "api-stage"),
+        ]),
+        ("aws-apigateway-stage-xray", [
+            (lambda i: i.set("api-stage", "xrayTracingEnabled", False), "api-stage"),
+            (lambda i: i.delete("api-stage", "xrayTracingEnabled"), "api-stage"),
+        ]),
+        ("aws-apigateway-stage-throttled", [
+            (lambda i: i.remove("api-throttling"), "api-stage"),
+            (lambda i: i.set("api-throttling", "settings.throttlingRateLimit", 0.0), "api-stage"),
+            (lambda i: i.delete("api-throttling", "settings.throttlingBurstLimit"), "api-stage"),
+            (lambda i: i.set("api-throttling", "methodPath", "teams/GET"), "api-stage"),
+            (lambda i: i.set_deps("api-throttling", "stageName", []), "api-stage"),
+        ]),
+        ("aws-apigateway-stage-waf", [
+            (lambda i: i.remove("api-waf-association"), "api-stage"),
+            (lambda i: i.set_deps("api-waf-association", "resourceArn", ["alb"]), "api-stage"),
+        ]),
+        ("aws-apigateway-permission-api-scoped", [
+            (lambda i: i.set_deps("fn-permission", "sourceArn", []), "fn-permission"),
+            (lambda i: i.set("fn-permission", "sourceArn", "arn:aws:execute-api:us-east-1:123456789012:*/*"),
+             "fn-permission"),
+            (lambda i: i.set("fn-permission", "sourceArn", "arn:aws:execute-api:us-east-1:*:api/*"), "fn-permission"),
         ]),
     ]
 

@@ -339,6 +339,22 @@ def rest_method_inputs() -> dict[str, Any]:
             "authorizerId": "auth", "authorizationScopes": ["ai-gateway/admin"]}
 
 
+def rest_authorizer_inputs() -> dict[str, Any]:
+    return {"restApi": "api", "type": "COGNITO_USER_POOLS", "providerArns": [arn("cognito-idp", "userpool/pool")],
+            "identitySource": "method.request.header.Authorization"}
+
+
+def rest_stage_inputs() -> dict[str, Any]:
+    return {"restApi": "api", "deployment": "dep", "stageName": "v1", "xrayTracingEnabled": True,
+            "accessLogSettings": {"destinationArn": arn("logs", "log-group:/admin-api"),
+                                  "format": '{"requestId":"$context.requestId"}'}}
+
+
+def method_settings_inputs() -> dict[str, Any]:
+    return {"restApi": "api", "stageName": "v1", "methodPath": "*/*",
+            "settings": {"throttlingRateLimit": 10.0, "throttlingBurstLimit": 20.0}}
+
+
 def http_route_inputs() -> dict[str, Any]:
     return {"apiId": "api", "routeKey": "GET /teams", "authorizationType": "JWT", "authorizerId": "auth"}
 
@@ -502,8 +518,29 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:dynamodb/table:Table", "table", table_inputs(), {"serverSideEncryption": ["logs-key"]})
     inv.add("aws:lambda/function:Function", "fn", function_inputs())
     inv.add("aws:lambda/functionUrl:FunctionUrl", "fn-url", function_url_inputs(), {"functionName": ["fn"]})
-    inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(), {"function": ["fn"]})
     inv.add("aws:appconfig/environment:Environment", "config-environment", appconfig_environment_inputs())
-    inv.add("aws:apigateway/method:Method", "api-method", rest_method_inputs())
+    inv.add("aws:apigateway/restApi:RestApi", "rest-api", {"name": "admin-api"})
+    inv.add("aws:apigateway/resource:Resource", "api-teams", {"restApi": "api", "parentId": "root", "pathPart": "teams"},
+            {"restApi": ["rest-api"], "parentId": ["rest-api"]})
+    inv.add("aws:apigateway/resource:Resource", "api-team", {"restApi": "api", "parentId": "t", "pathPart": "{team}"},
+            {"restApi": ["rest-api"], "parentId": ["api-teams"]})
+    inv.add("aws:apigateway/resource:Resource", "api-health-resource",
+            {"restApi": "api", "parentId": "root", "pathPart": "health"},
+            {"restApi": ["rest-api"], "parentId": ["rest-api"]})
+    inv.add("aws:apigateway/authorizer:Authorizer", "api-authorizer", rest_authorizer_inputs(),
+            {"restApi": ["rest-api"], "providerArns": ["user-pool"]})
+    inv.add("aws:apigateway/method:Method", "api-method", rest_method_inputs(),
+            {"restApi": ["rest-api"], "resourceId": ["api-team"], "authorizerId": ["api-authorizer"]})
+    inv.add("aws:apigateway/method:Method", "api-health",
+            {"restApi": "api", "resourceId": "h", "httpMethod": "GET", "authorization": "NONE"},
+            {"restApi": ["rest-api"], "resourceId": ["api-health-resource"]})
+    inv.add("aws:apigateway/stage:Stage", "api-stage", rest_stage_inputs(), {"restApi": ["rest-api"]})
+    inv.add("aws:apigateway/methodSettings:MethodSettings", "api-throttling", method_settings_inputs(),
+            {"restApi": ["rest-api"], "stageName": ["api-stage"]})
+    inv.add("aws:wafv2/webAclAssociation:WebAclAssociation", "api-waf-association",
+            {"resourceArn": "arn:aws:apigateway:us-east-1::/restapis/api/stages/v1", "webAclArn": "arn:waf"},
+            {"resourceArn": ["api-stage"], "webAclArn": ["waf"]})
     inv.add("aws:apigatewayv2/route:Route", "http-route", http_route_inputs())
+    inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(),
+            {"function": ["fn"], "sourceArn": ["rest-api"]})
     return inv

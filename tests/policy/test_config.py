@@ -17,7 +17,7 @@ from .policy_fixtures import compliant_stack
 DEV_ADVISORY = {
     "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-lb-access-logs", "aws-lb-waf-associated",
     "aws-lb-listener-http-redirect", "aws-ecs-service-no-exec", "aws-cognito-user-pool-deletion-protection",
-    "aws-dynamodb-table-deletion-protection",
+    "aws-dynamodb-table-deletion-protection", "aws-apigateway-stage-waf",
 }
 STAGING_ADVISORY = {
     "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-cognito-user-pool-deletion-protection",
@@ -27,6 +27,7 @@ PROD_ADVISORY = {"aws-ec2-sg-egress-https-only"}
 PROFILE_FLAGS = {
     # policy -> the environment profile flag that makes it mandatory (settings refuse the weakening)
     "aws-lb-waf-associated": "waf_required",
+    "aws-apigateway-stage-waf": "waf_required",
     "aws-lb-access-logs": "access_logs_required",
     "aws-lb-deletion-protection": "deletion_protection_required",
     "aws-cognito-user-pool-deletion-protection": "deletion_protection_required",

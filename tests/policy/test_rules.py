@@ -130,8 +130,21 @@ def test_cors_preflight_can_be_exempted() -> None:
     inv = compliant_stack()
     inv.set("api-method", "httpMethod", "OPTIONS")
     inv.set("api-method", "authorization", "NONE")
-    assert run(inv, "aws-apigateway-route-authorized")
-    assert run(inv, "aws-apigateway-route-authorized", allowUnauthenticatedOptions=True) == []
+    assert run(inv, "aws-apigateway-method-cognito-scoped")
+    assert run(inv, "aws-apigateway-method-cognito-scoped",
+               publicMethods=["GET /health", "OPTIONS /teams/{team}"]) == []
+    # Configuring public methods replaces the default: the health check is then no longer exempt.
+    assert [v["urn"] for v in run(inv, "aws-apigateway-method-cognito-scoped",
+                                  publicMethods=["OPTIONS /teams/{team}"])] == [inv.urn("api-health")]
+    assert sorted(v["urn"] for v in run(inv, "aws-apigateway-method-cognito-scoped", publicMethods=[])) == sorted([
+        inv.urn("api-method"), inv.urn("api-health")])
+
+
+def test_permission_for_another_service_needs_no_api() -> None:
+    inv = compliant_stack()
+    inv.set("fn-permission", "principal", "appconfig.amazonaws.com")
+    inv.set_deps("fn-permission", "sourceArn", [])
+    assert run(inv, "aws-apigateway-permission-api-scoped") == []
 
 
 def test_waf_rules_may_live_in_separate_resources() -> None:

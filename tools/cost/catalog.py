@@ -64,6 +64,7 @@ FREE: dict[str, str] = {
     "aws:apigateway/resource:Resource": "free",
     "aws:apigateway/authorizer:Authorizer": "free (a Cognito authorizer needs no Lambda)",
     "aws:apigateway/account:Account": "account settings are free",
+    "aws:apigateway/methodSettings:MethodSettings": "free (throttling and metrics settings; execution logging stays off)",
     "aws:glue/catalogDatabase:CatalogDatabase": "free within the first million Data Catalog objects",
     "aws:glue/catalogTable:CatalogTable": "free within the first million Data Catalog objects",
     "aws:athena/namedQuery:NamedQuery": "saved queries are free",
