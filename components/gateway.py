@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from .audit_log import AuditLog
 from .auth import Auth
 from .context import StackContext
 from .edge import Edge
@@ -70,6 +71,7 @@ class AiGateway(pulumi.ComponentResource):
             opts=child, guardrail=self.guardrail,
         )
         self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
+        self.audit = AuditLog("audit", ctx, self.observability, opts=child) if settings.audit.enabled else None
 
         self.outputs: dict[str, pulumi.Input[object]] = {
             "environment": settings.environment,
@@ -82,5 +84,6 @@ class AiGateway(pulumi.ComponentResource):
             **self.monitoring.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
             **(self.image_scanning.outputs if self.image_scanning else {}),
+            **(self.audit.outputs if self.audit else {}),
         }
         self.register_outputs(self.outputs)
