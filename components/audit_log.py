@@ -168,6 +168,8 @@ class AuditLog(pulumi.ComponentResource):
         processors = [{"type": p["type"], "parameters": [
             {"parameter_name": q["parameterName"], "parameter_value": q["parameterValue"]} for q in p["parameters"]]}
             for p in firehose_processors()]
+        mappings = json_key_mappings(columns)
+        openx = {"column_to_json_key_mappings": mappings} if mappings else {}
         return aws.kinesis.FirehoseDeliveryStream(
             f"{self._name}-{table.replace('_', '-')}-stream",
             name=ctx.naming.physical(f"audit-{table}"),
@@ -185,10 +187,7 @@ class AuditLog(pulumi.ComponentResource):
                 "processing_configuration": {"enabled": True, "processors": processors},
                 "data_format_conversion_configuration": {
                     "enabled": True,
-                    "input_format_configuration": {"deserializer": {"open_x_json_ser_de": {
-                        "case_insensitive": False,
-                        "column_to_json_key_mappings": json_key_mappings(columns) or None,
-                    }}},
+                    "input_format_configuration": {"deserializer": {"open_x_json_ser_de": openx}},
                     "output_format_configuration": {"serializer": {"parquet_ser_de": {"compression": "SNAPPY"}}},
                     "schema_configuration": {
                         "database_name": self.database.name,
