@@ -2,7 +2,7 @@
 
 Two roles:
 
-- **subscription** (trusted by ``logs.amazonaws.com`` for this account's log groups of this region
+- **subscription** (trusted by ``logs.amazonaws.com`` for this account's resources in this region
   only): CloudWatch Logs puts the subscribed events into the audit streams, nothing else;
 - **delivery** (trusted by ``firehose.amazonaws.com`` for this account): Firehose reads the Glue
   table schema for format conversion and writes Parquet objects to the audit bucket, encrypted with
@@ -28,14 +28,15 @@ KMS_DATA_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 
 
 def logs_trust_policy(partition: str, region: str, account_id: str) -> Document:
-    """Only CloudWatch Logs, acting for a log group of this account in this region, may assume the role."""
+    """Only CloudWatch Logs, acting for this account in this region, may assume the role."""
     return document({
         "Effect": "Allow",
         "Principal": {"Service": "logs.amazonaws.com"},
         "Action": "sts:AssumeRole",
         "Condition": {
             "StringEquals": {"aws:SourceAccount": account_id},
-            "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"},
+            # The form the CloudWatch Logs guide gives for subscription roles (any resource of this account here).
+            "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:{region}:{account_id}:*"},
         },
     })
 

@@ -157,11 +157,11 @@ def test_duration_parses_milliseconds_only():
 
 # --- roles -------------------------------------------------------------------------------------------
 
-def test_logs_role_is_trusted_only_for_this_accounts_log_groups_here():
+def test_logs_role_is_trusted_only_for_this_account_in_this_region():
     trust = audit_policies.logs_trust_policy("aws", "us-east-1", "123456789012")["Statement"][0]
     assert trust["Principal"] == {"Service": "logs.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"},
-                                  "ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:log-group:*"}}
+                                  "ArnLike": {"aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*"}}
 
 
 def test_subscription_role_puts_records_into_the_named_streams_only():
