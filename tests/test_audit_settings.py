@@ -27,8 +27,9 @@ def test_bodies_are_allowed_outside_prod_only_and_only_with_the_audit_log():
     assert ok(audit={**ON, "includeBodies": True}, environment="staging").audit_bodies is True
     assert error(audit={**ON, "includeBodies": True}, environment="prod") == \
         "ai-gateway:audit.includeBodies: prompts and completions cannot be logged in prod"
-    assert error(audit={"includeBodies": True}) == \
-        "ai-gateway:audit.includeBodies: needs audit.enabled (bodies are logged for the audit log)"
+    assert error(audit={"includeBodies": True}) == "ai-gateway:audit.includeBodies: has no effect while audit.enabled is false"
+    assert error(audit={"enabled": False, "objectLock": {"mode": "compliance"}}) == \
+        "ai-gateway:audit.objectLock: has no effect while audit.enabled is false"
     assert ok(audit=ON).audit_bodies is False
 
 
@@ -50,10 +51,11 @@ def test_lock_may_not_outlast_retention():
     ({"retentionDays": 0}, "audit.retentionDays"),
     ({"bufferSeconds": 30}, "audit.bufferSeconds"),
     ({"enabled": "yes"}, "audit.enabled"),
+    ({"includeBodies": 1}, "audit.includeBodies"),
     ({"bodies": True}, "audit.bodies"),
 ])
 def test_bad_values_name_their_key(audit, key):
-    assert error(audit=audit).startswith(f"ai-gateway:{key}: ")
+    assert error(audit={**ON, **audit}).startswith(f"ai-gateway:{key}: ")
 
 
 def test_the_prod_stack_file_with_bodies_is_refused_in_one_line(tmp_path):

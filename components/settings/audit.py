@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Optional
 
 from pydantic import Field, model_validator
+from pydantic.alias_generators import to_camel
 
 from .errors import FieldProblem
 from .model import SettingsModel
@@ -24,7 +25,8 @@ class ObjectLockSettings(SettingsModel):
 
 
 class AuditSettings(SettingsModel):
-    """The audit log (docs/audit-log.md): access-log metadata and admin changes, through Firehose to S3."""
+    """The audit log (docs/audit-log.md): access-log metadata and admin changes, through Firehose to S3.
+    Its other settings are refused while ``enabled`` is false (they would have no effect)."""
 
     enabled: bool = False
     """Create the audit bucket, the Firehose streams, the Glue tables and the Athena workgroup. Default off
@@ -34,14 +36,15 @@ class AuditSettings(SettingsModel):
     later). Default 400."""
     include_bodies: bool = False
     """Also log prompts and completions (``llm.prompt``, ``llm.completion``) on every access-log line, in
-    CloudWatch and in the audit table. Default off; refused in prod; needs ``enabled``."""
+    CloudWatch and in the audit table. Default off; refused in prod."""
     object_lock: ObjectLockSettings = ObjectLockSettings()
     """Write-once retention of the audit objects."""
     buffer_seconds: Annotated[int, Field(ge=60, le=900)] = 300
     """Longest time Firehose buffers records before it writes a Parquet object. Default 300."""
 
     @model_validator(mode="after")
-    def _bodies_need_audit(self) -> "AuditSettings":
-        if self.include_bodies and not self.enabled:
-            raise FieldProblem("includeBodies", "needs audit.enabled (bodies are logged for the audit log)")
+    def _nothing_ignored(self) -> "AuditSettings":
+        if not self.enabled:
+            for name in sorted(self.model_fields_set - {"enabled"}):
+                raise FieldProblem(to_camel(name), "has no effect while audit.enabled is false")
         return self
