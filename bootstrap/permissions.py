@@ -514,9 +514,11 @@ TABLE: dict[str, TypeAccess] = {
         ELB_READS,
         read(["acm:DescribeCertificate"], [arn("acm", "certificate/*")], RESOURCE_TAGS),
     ),
-    # --- S3 (ALB access logs) ---
+    # --- S3 (ALB access logs, audit log) ---
     "aws:s3/bucket:Bucket": access(
         grant(["s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketTagging"], [BUCKETS]),
+        # Creating a bucket with Object Lock enabled (the audit bucket in prod) also needs these two.
+        grant(["s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"], [BUCKETS]),
         read(["s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation",
               "s3:GetBucketLogging", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketPolicy",
               "s3:GetBucketRequestPayment", "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite",
@@ -530,6 +532,11 @@ TABLE: dict[str, TypeAccess] = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": access(
         grant(["s3:PutLifecycleConfiguration"], [BUCKETS]),
         read(["s3:GetLifecycleConfiguration"], [BUCKETS]),
+        names={"bucket": PREFIXED},
+    ),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": access(
+        grant(["s3:PutBucketObjectLockConfiguration"], [BUCKETS]),
+        read(["s3:GetBucketObjectLockConfiguration"], [BUCKETS]),
         names={"bucket": PREFIXED},
     ),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": access(
@@ -743,7 +750,9 @@ TABLE: dict[str, TypeAccess] = {
         read(["firehose:DescribeDeliveryStream", "firehose:ListTagsForDeliveryStream"],
              [arn("firehose", "deliverystream/{prefix}-*")]),
         grant(["iam:PassRole"], [ROLE_ARN], passed_to("firehose.amazonaws.com")),
+        grant(["kms:CreateGrant", "kms:DescribeKey"], [KEYS], RESOURCE_TAGS),
         names={"name": PREFIXED},
+        note="A stream encrypted with a customer-managed key: Firehose creates its KMS grant as the caller.",
     ),
     "aws:glue/catalogDatabase:CatalogDatabase": access(
         grant(["glue:CreateDatabase", "glue:DeleteDatabase", "glue:TagResource", "glue:UntagResource",
@@ -808,9 +817,7 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
     "aws:elasticache/serverlessCache:ServerlessCache",
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
-    "aws:glue/catalogDatabase:CatalogDatabase", "aws:glue/catalogTable:CatalogTable", "aws:athena/workgroup:Workgroup",
-    "aws:athena/namedQuery:NamedQuery", "aws:scheduler/schedule:Schedule", "aws:scheduler/scheduleGroup:ScheduleGroup",
+    "aws:scheduler/schedule:Schedule", "aws:scheduler/scheduleGroup:ScheduleGroup",
     "aws:sns/topicSubscription:TopicSubscription", "aws:cognito/identityProvider:IdentityProvider",
 })
 """Types the control plane will bring: in the table now, granted only with

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .admin_api import AdminApi
+from .audit_log import AuditLog, AuditSource
 from .auth import Auth
 from .context import StackContext
 from .control_store import ControlStore
@@ -20,6 +21,7 @@ from .network import Network
 from .naming import Naming
 from .observability import Observability
 from .renderers.agentgateway_config import api_key_env_var
+from .renderers.audit_tables import ADMIN_FILTER_PATTERN, ADMIN_TABLE
 from .settings import LoadedSettings
 
 
@@ -79,6 +81,11 @@ class AiGateway(pulumi.ComponentResource):
             opts=child, guardrail=self.guardrail,
         )
         self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
+        self.audit = AuditLog("audit", ctx, self.observability, opts=child) if settings.audit.enabled else None
+        if self.audit and self.admin_api:
+            # The admin function prints one JSON audit line per mutation: those lines are the admin-changes table.
+            self.audit.subscribe(AuditSource("admin", self.admin_api.function.log_group.name, ADMIN_FILTER_PATTERN,
+                                             ADMIN_TABLE))
 
         self.outputs: dict[str, pulumi.Input[object]] = {
             "environment": settings.environment,
@@ -93,5 +100,6 @@ class AiGateway(pulumi.ComponentResource):
             **(self.image_scanning.outputs if self.image_scanning else {}),
             **(self.control_store.outputs if self.control_store else {}),
             **(self.admin_api.outputs if self.admin_api else {}),
+            **(self.audit.outputs if self.audit else {}),
         }
         self.register_outputs(self.outputs)

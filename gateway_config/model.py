@@ -137,6 +137,8 @@ class GatewayBase(_Strict):
     tiers: dict[Annotated[str, Field(pattern=TEAM_NAME)], TierBase] = {}
     count_tokens: Optional[Literal["anthropic", "token-estimate"]] = None
     """Who answers ``/v1/messages/count_tokens`` when Bedrock cannot count (docs/adr/0010)."""
+    log_bodies: bool = False
+    """Access-log lines also carry the prompt and the completion (``audit.includeBodies``; never in prod)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "GatewayBase":

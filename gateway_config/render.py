@@ -123,6 +123,15 @@ LOG_FIELDS: Mapping[str, str] = MappingProxyType({
 })
 """Logical name -> JSON key of agentgateway's access log: the single source for queries and dashboards."""
 
+BODY_LOG_FIELDS: Mapping[str, str] = MappingProxyType({
+    # Only with ``GatewayBase.log_bodies`` (audit.includeBodies, refused in prod).
+    "prompt": "prompt",  # [{"role", "content"}] as sent to the provider
+    "completion": "completion",  # [text] of the response
+})
+"""Logical name -> JSON key of the request and response bodies, logged only when the base allows it."""
+
+_BODY_LOG_EXPRESSIONS = MappingProxyType({"prompt": "llm.prompt", "completion": "llm.completion"})
+
 _LLM_LOG_EXPRESSIONS = MappingProxyType({
     "input_tokens": "llm.inputTokens",
     "output_tokens": "llm.outputTokens",
@@ -204,6 +213,8 @@ def access_log_fields(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, s
     if base.jwt is not None:
         fields[LOG_FIELDS["client_id"]] = "jwt.client_id"  # Cognito access tokens name the app client here
         fields.update(access_log_team_fields(overlay.teams, LOG_FIELDS["team"]))
+    if base.log_bodies:
+        fields.update({BODY_LOG_FIELDS[name]: expr for name, expr in _BODY_LOG_EXPRESSIONS.items()})
     return fields
 
 

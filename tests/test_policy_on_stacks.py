@@ -16,6 +16,7 @@ DEV_ADVISORIES = {
     ("aws-lb-deletion-protection", "edge-alb"),
     ("aws-dynamodb-table-deletion-protection", "control-store-control"),
     ("aws-dynamodb-table-deletion-protection", "control-store-usage"),
+    ("aws-s3-audit-bucket-object-lock", "audit-bucket"),
 }
 """The dev stack's expected advisories: a new one is a visible change to this list."""
 
@@ -24,10 +25,10 @@ PREVIEW_UNDECIDABLE = {
     "aws-ecs-task-not-privileged", "aws-ecs-task-readonly-root-filesystem",
     "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
     "aws-iam-policy-wildcard-only-action-scoped", "aws-lambda-function-no-plaintext-secrets",
-    "aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped",
+    "aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped", "aws-audit-no-prompt-bodies",
 }
-"""Policies that read values only known after deploy (container JSON, IAM documents and function
-environments built from ARNs and ids)."""
+"""Policies that read values only known after deploy (container JSON, IAM documents, function
+environments and the published gateway base, built from ARNs and ids)."""
 
 
 def _violations(inv, environment=None):
@@ -70,6 +71,8 @@ WEAKENINGS = [
      "aws-lb-access-logs"),
     ({"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}}, "aws-lb-listener-http-redirect"),
     ({"observability": {"logRetentionDays": 90}}, "aws-cloudwatch-log-group-retention"),
+    ({"audit": {"enabled": True, "includeBodies": True}}, "aws-audit-no-prompt-bodies"),
+    ({"audit": {"enabled": True, "objectLock": {"enabled": False}}}, "aws-s3-audit-bucket-object-lock"),
 ]
 
 

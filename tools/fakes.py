@@ -260,7 +260,13 @@ def _stage(name, physical, inputs, region, acct, rid):
 def _table(name, physical, inputs, region, acct, rid):
     return {"id": physical, "arn": f"arn:aws:dynamodb:{region}:{acct}:table/{physical}"}
 
+def _firehose(name, physical, inputs, region, acct, rid):
+    arn = f"arn:aws:firehose:{region}:{acct}:deliverystream/{physical}"
+    return {"id": arn, "arn": arn}
+
+
 _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _firehose,
     "aws:appconfig/application:Application": _appconfig_application,
     "aws:appconfig/environment:Environment": _appconfig_child("environment", "environmentId"),
     "aws:appconfig/configurationProfile:ConfigurationProfile": _appconfig_child("configurationprofile", "configurationProfileId"),

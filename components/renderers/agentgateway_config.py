@@ -161,6 +161,7 @@ def gateway_base(settings: StackSettings, ctx: GatewayRenderContext) -> GatewayB
         },
         "tiers": {name: {"models": tier.models} for name, tier in settings.tiers.items()},
         "countTokens": count_tokens_backend(settings),
+        "logBodies": settings.audit_bodies,
     }
     if ctx.jwt_issuer:
         base["jwt"] = {"issuer": ctx.jwt_issuer, "jwksUrl": _jwks_url(ctx), "invokeScope": invoke_scope(settings)}

@@ -12,7 +12,7 @@ settings accept is never a mandatory policy violation, and the reverse.
   required, JWT validation required; deletion protection optional (staging is rebuilt); one NAT
   gateway; logs at least 90 days; nothing protected.
 - **prod**: everything on and required; a NAT gateway per AZ; logs at least 365 days; stateful
-  resources protected.
+  resources protected; the audit bucket under Object Lock and no prompt or completion bodies logged.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class EnvironmentProfile:
     """Stateful resources get ``protect`` (a destroy or replacement fails until unprotected)."""
     ecs_exec_allowed: bool
     """ECS Exec into tasks is tolerated: the policy pack only advises against it (no setting turns it on)."""
+    audit_lock_required: bool = False
+    """The audit bucket's Object Lock is on by default and cannot be turned off."""
+    audit_bodies_allowed: bool = True
+    """``audit.includeBodies`` (prompts and completions in the access log) is accepted."""
 
 
 PROFILES: dict[str, EnvironmentProfile] = {
@@ -71,7 +75,7 @@ PROFILES: dict[str, EnvironmentProfile] = {
         "prod", waf_default=True, waf_required=True, access_logs_default=True, access_logs_required=True,
         deletion_protection_default=True, deletion_protection_required=True, nat_gateway_per_az_default=True,
         interface_endpoints_by_default=True, plain_http_allowed=False, jwt_required=True, default_log_retention_days=365, min_log_retention_days=365,
-        protect_stateful=True, ecs_exec_allowed=False,
+        protect_stateful=True, ecs_exec_allowed=False, audit_lock_required=True, audit_bodies_allowed=False,
     ),
 }
 

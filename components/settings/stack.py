@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 from pydantic import Field, model_validator
 
+from .audit import AuditSettings
 from .auth import AuthSettings
 from .control_plane import ControlPlaneSettings
 from .edge import EdgeSettings, WafSettings
@@ -62,6 +63,8 @@ class StackSettings(SettingsModel):
     """Model prices for the gateway's cost catalog."""
     control_plane: ControlPlaneSettings = ControlPlaneSettings()
     """The admin API and its tables (teams, budgets, prices, routing and usage at run time)."""
+    audit: AuditSettings = AuditSettings()
+    """Audit log: request metadata and admin changes in S3 (Parquet), queried with Athena."""
 
     @property
     def is_prod(self) -> bool:
@@ -87,6 +90,10 @@ class StackSettings(SettingsModel):
                 raise FieldProblem(f"auth.teamClients.{team}.tier",
                                    f"{client.tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
         self._environment_checks()
+        lock = self.audit.object_lock
+        if self.audit.enabled and self.audit_object_lock and lock.days > self.audit.retention_days:
+            raise FieldProblem("audit.objectLock.days", f"{lock.days} is longer than audit.retentionDays"
+                                                        f" ({self.audit.retention_days}): objects would expire while locked")
         if self.edge.allow_plain_http and self.auth.jwt_validation:
             raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
         if self.control_plane.enabled and not self.auth.jwt_validation:
@@ -121,6 +128,10 @@ class StackSettings(SettingsModel):
              f"table deletion protection cannot be turned off in {env}"),
             ("waf.logRetentionDays", self.waf.log_retention_days is not None and self.waf.log_retention_days < minimum,
              f"{env} keeps WAF logs at least {minimum} days"),
+            ("audit.includeBodies", self.audit.include_bodies and not p.audit_bodies_allowed,
+             f"prompts and completions cannot be logged in {env}"),
+            ("audit.objectLock.enabled", self.audit.object_lock.enabled is False and p.audit_lock_required,
+             f"the audit bucket's Object Lock cannot be turned off in {env}"),
         ]
         for key, bad, problem in weakening:
             if bad:
@@ -187,6 +198,17 @@ class StackSettings(SettingsModel):
     def waf_log_retention_days(self) -> int:
         """Effective WAF log retention."""
         return self.waf.log_retention_days or max(365, self.log_retention_days)
+
+    @property
+    def audit_object_lock(self) -> bool:
+        """Effective Object Lock of the audit bucket (when ``audit.enabled``)."""
+        v = self.audit.object_lock.enabled
+        return self.profile.audit_lock_required if v is None else v
+
+    @property
+    def audit_bodies(self) -> bool:
+        """Whether access-log lines carry prompts and completions."""
+        return self.audit.enabled and self.audit.include_bodies
 
     @property
     def bedrock_region_or(self) -> Optional[str]:

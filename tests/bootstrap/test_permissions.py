@@ -275,9 +275,11 @@ def test_synthesized_roles_carry_the_rendered_documents(inventory, role, stacks)
     state = StateAccess(f"arn:aws:s3:::{bucket}", inv.outputs["kmsKeyArn"], "ai-gateway")
     assert documents(inv, f"deploy-{role}") == deploy_documents(types, scopes, "aws", ACCOUNT, state)
     granted = {a for st in statements(documents(inv, f"deploy-{role}")) for a in actions(st)}
-    # The control plane's tables are in every stack now; Firehose is still only planned.
+    # The control plane's tables and the audit streams are in the stacks; the publisher, not the
+    # deploy, starts AppConfig deployments (a planned type: not granted).
     assert "s3:PutObject" in granted and "ec2:CreateVpc" in granted and "dynamodb:CreateTable" in granted
-    assert "firehose:CreateDeliveryStream" not in granted
+    assert "firehose:CreateDeliveryStream" in granted
+    assert "appconfig:StartDeployment" not in granted
     route53 = [st for st in statements(documents(inv, f"deploy-{role}"))
                if "route53:ChangeResourceRecordSets" in actions(st)]
     assert route53 and all("hostedzone/Z0123456789" in r for st in route53 for r in resources(st))

@@ -162,7 +162,7 @@ def test_log_widgets_and_queries_use_agentgateways_field_names(stack):
 
 
 SCOPED_NAMES = ("pulumi:providers:aws", "aws:iam/rolePolicy:RolePolicy", "aws:appconfig/environment:Environment",
-                "aws:appconfig/configurationProfile:ConfigurationProfile")
+                "aws:appconfig/configurationProfile:ConfigurationProfile", "aws:glue/catalogTable:CatalogTable")
 
 
 def test_dev_and_prod_physical_names_do_not_collide():
@@ -170,7 +170,8 @@ def test_dev_and_prod_physical_names_do_not_collide():
         out = set()
         for r in inv.resources:
             # Role policy names are scoped to their role, AppConfig environment and profile names to their
-            # application; every other name is account- or region-wide.
+            # application, Glue table names to their (per-stack) database; every other name is account- or
+            # region-wide.
             for key in ("name", "bucket", "family", "dashboardName", "repositoryName"):
                 value = r.inputs.get(key)
                 if r.custom and isinstance(value, str) and r.type not in SCOPED_NAMES:

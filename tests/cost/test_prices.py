@@ -38,7 +38,7 @@ def test_missing_region_table_is_a_clear_error():
 def test_unverified_prices_used_by_a_stack_are_marked_in_the_table():
     result = estimate(doc("prod"))
     text = render_table(result)
-    assert result.unverified() == ["container_insights.enhanced_metric_month"]
+    assert result.unverified() == ["container_insights.enhanced_metric_month", "firehose.format_conversion_gb"]
     assert "@ $0.07*" in text and "unverified prices" in text
 
 

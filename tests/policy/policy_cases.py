@@ -6,6 +6,8 @@ policy must blame (``blame``). The table is data: ``test_rules.py`` runs it.
 
 from __future__ import annotations
 
+import json
+
 from typing import Any, Callable, NamedTuple, Optional
 
 from .policy_fixtures import (
@@ -447,6 +449,41 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
                 "arn:aws:appconfig:us-east-1:123456789012:application/app2/environment/env2/configuration/prof2"]),
              "task-policy"),
             (lambda i: i.set_deps("task-policy", "policy", ["openai-key", "logs-key"]), "task-policy"),
+        ]),
+        # --- audit log -----------------------------------------------------------------------------
+        ("aws-s3-audit-bucket-versioned", [
+            (lambda i: i.remove("audit-versioning"), "audit-bucket"),
+            (lambda i: i.set("audit-versioning", "versioningConfiguration.status", "Suspended"), "audit-bucket"),
+        ]),
+        ("aws-s3-audit-bucket-kms", [
+            (lambda i: i.set("audit-sse", "rules.0.applyServerSideEncryptionByDefault",
+                             {"sseAlgorithm": "AES256"}), "audit-bucket"),
+            (lambda i: i.delete("audit-sse", "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"),
+             "audit-bucket"),
+            (lambda i: i.remove("audit-sse"), "audit-bucket"),
+        ]),
+        ("aws-s3-audit-bucket-object-lock", [
+            (lambda i: i.delete("audit-bucket", "objectLockEnabled"), "audit-bucket"),
+            (lambda i: i.remove("audit-lock"), "audit-bucket"),
+        ]),
+        ("aws-firehose-stream-encrypted", [
+            (lambda i: i.delete("audit-stream", "serverSideEncryption"), "audit-stream"),
+            (lambda i: i.set("audit-stream", "serverSideEncryption.keyType", "AWS_OWNED_CMK"), "audit-stream"),
+            (lambda i: i.delete("audit-stream", "extendedS3Configuration.kmsKeyArn"), "audit-stream"),
+        ]),
+        ("aws-athena-workgroup-enforced-encrypted", [
+            (lambda i: i.set("audit-workgroup", "configuration.enforceWorkgroupConfiguration", False), "audit-workgroup"),
+            (lambda i: i.delete("audit-workgroup", "configuration.resultConfiguration.encryptionConfiguration"),
+             "audit-workgroup"),
+            (lambda i: i.set("audit-workgroup", "configuration.resultConfiguration.encryptionConfiguration",
+                             {"encryptionOption": "SSE_S3"}), "audit-workgroup"),
+            (lambda i: i.delete("audit-workgroup", "configuration.resultConfiguration.outputLocation"),
+             "audit-workgroup"),
+        ]),
+        ("aws-audit-no-prompt-bodies", [
+            (lambda i: i.inputs("audit-table")["storageDescriptor"]["columns"].append(
+                {"name": "prompt", "type": "array<struct<role:string,content:string>>"}), "audit-table"),
+            (lambda i: i.set("publish", "input", json.dumps({"base": {"logBodies": True}, "overlay": {}})), "publish"),
         ]),
         ("aws-apigateway-route-authorized", [
             (lambda i: i.set("http-route", "authorizationType", "NONE"), "http-route"),

@@ -17,6 +17,7 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi's UNKNOWN_STRING_VALU
 PROJECT = "ai-gateway"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
 DIGEST = "sha256:" + "ab" * 32
 POOL_ID = "us-east-1_AbCdEf123"
 ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
@@ -359,6 +360,50 @@ def http_route_inputs() -> dict[str, Any]:
     return {"apiId": "api", "routeKey": "GET /teams", "authorizationType": "JWT", "authorizerId": "auth"}
 
 
+AUDIT_BUCKET = "ai-gateway-test-audit"
+
+
+def audit_bucket_part(kind: str) -> dict[str, Any]:
+    """Inputs of the audit bucket's separate pieces (encryption, versioning, lock, ...)."""
+    bucket_arn = f"arn:aws:s3:::{AUDIT_BUCKET}"
+    return {"bucket": AUDIT_BUCKET, **{
+        "sse": {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN},
+                           "bucketKeyEnabled": True}]},
+        "versioning": {"versioningConfiguration": {"status": "Enabled"}},
+        "lock": {"rule": {"defaultRetention": {"mode": "GOVERNANCE", "days": 365}}},
+        "pab": {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True,
+                "restrictPublicBuckets": True},
+        "policy": {"policy": doc({"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                  "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}})},
+        "lifecycle": {"rules": [{"id": "expire", "status": "Enabled", "expiration": {"days": 400}}]},
+    }[kind]}
+
+
+def firehose_inputs() -> dict[str, Any]:
+    return {"name": "ai-gateway-test-audit-access", "destination": "extended_s3",
+            "serverSideEncryption": {"enabled": True, "keyType": "CUSTOMER_MANAGED_CMK", "keyArn": KEY_ARN},
+            "extendedS3Configuration": {"bucketArn": f"arn:aws:s3:::{AUDIT_BUCKET}", "kmsKeyArn": KEY_ARN,
+                                        "roleArn": arn("iam", "role/ai-gateway-test-audit-delivery")}}
+
+
+def workgroup_inputs() -> dict[str, Any]:
+    return {"name": "ai-gateway-test-audit", "configuration": {
+        "enforceWorkgroupConfiguration": True,
+        "resultConfiguration": {"outputLocation": "s3://ai-gateway-test-audit-results/results/",
+                                "encryptionConfiguration": {"encryptionOption": "SSE_KMS", "kmsKeyArn": KEY_ARN}}}}
+
+
+def glue_table_inputs() -> dict[str, Any]:
+    return {"name": "access", "databaseName": "ai_gateway_test_audit", "storageDescriptor": {
+        "columns": [{"name": "time", "type": "string"}, {"name": "http_status", "type": "int"}]}}
+
+
+def publish_inputs() -> dict[str, Any]:
+    return {"functionName": "ai-gateway-test-publisher",
+            "input": json.dumps({"base": {"logBodies": False, "region": REGION}, "overlay": {}})}
+
+
 # --- the inventory ------------------------------------------------------------------------------
 
 class Inventory:
@@ -543,4 +588,20 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:apigatewayv2/route:Route", "http-route", http_route_inputs())
     inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(),
             {"function": ["fn"], "sourceArn": ["rest-api"]})
+    inv.add("aws:lambda/invocation:Invocation", "publish", publish_inputs(), {"functionName": ["fn"]})
+    # audit log
+    inv.add("aws:s3/bucket:Bucket", "audit-bucket", {"bucket": AUDIT_BUCKET, "objectLockEnabled": True})
+    for type_, name, kind in [
+        ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "audit-pab", "pab"),
+        ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-sse", "sse"),
+        ("aws:s3/bucketPolicy:BucketPolicy", "audit-policy", "policy"),
+        ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "audit-lifecycle", "lifecycle"),
+        ("aws:s3/bucketVersioning:BucketVersioning", "audit-versioning", "versioning"),
+        ("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "audit-lock", "lock"),
+    ]:
+        inv.add(type_, name, audit_bucket_part(kind), {"bucket": ["audit-bucket"]})
+    inv.add("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "audit-stream", firehose_inputs(),
+            {"extendedS3Configuration": ["audit-bucket", "logs-key"], "serverSideEncryption": ["logs-key"]})
+    inv.add("aws:glue/catalogTable:CatalogTable", "audit-table", glue_table_inputs())
+    inv.add("aws:athena/workgroup:Workgroup", "audit-workgroup", workgroup_inputs(), {"configuration": ["logs-key"]})
     return inv

@@ -18,10 +18,11 @@ DEV_ADVISORY = {
     "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-lb-access-logs", "aws-lb-waf-associated",
     "aws-lb-listener-http-redirect", "aws-ecs-service-no-exec", "aws-cognito-user-pool-deletion-protection",
     "aws-dynamodb-table-deletion-protection", "aws-apigateway-stage-waf",
+    "aws-dynamodb-table-deletion-protection", "aws-s3-audit-bucket-object-lock", "aws-audit-no-prompt-bodies",
 }
 STAGING_ADVISORY = {
     "aws-ec2-sg-egress-https-only", "aws-lb-deletion-protection", "aws-cognito-user-pool-deletion-protection",
-    "aws-dynamodb-table-deletion-protection",
+    "aws-dynamodb-table-deletion-protection", "aws-s3-audit-bucket-object-lock", "aws-audit-no-prompt-bodies",
 }
 PROD_ADVISORY = {"aws-ec2-sg-egress-https-only"}
 PROFILE_FLAGS = {
@@ -32,6 +33,7 @@ PROFILE_FLAGS = {
     "aws-lb-deletion-protection": "deletion_protection_required",
     "aws-cognito-user-pool-deletion-protection": "deletion_protection_required",
     "aws-dynamodb-table-deletion-protection": "deletion_protection_required",
+    "aws-s3-audit-bucket-object-lock": "audit_lock_required",
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
 
@@ -60,6 +62,7 @@ def test_levels_follow_the_environment_profile(environment: str) -> None:
     redirect = resolved["aws-lb-listener-http-redirect"].level
     assert (redirect == EnforcementLevel.MANDATORY) == (not p.plain_http_allowed)
     assert (resolved["aws-ecs-service-no-exec"].level == EnforcementLevel.MANDATORY) == (not p.ecs_exec_allowed)
+    assert (resolved["aws-audit-no-prompt-bodies"].level == EnforcementLevel.MANDATORY) == (not p.audit_bodies_allowed)
     retention = resolved["aws-cloudwatch-log-group-retention"]
     assert retention.level == EnforcementLevel.MANDATORY
     assert retention.properties == {"minimumDays": float(p.min_log_retention_days)}

@@ -59,6 +59,7 @@ class Assumptions:
     cache_ecpu_per_request: float = _a(2.0, "ECPUs", "cache ECPUs per gateway request (a global rate-limit check and update)")
     audit_records_per_request: float = _a(1.0, "records", "audit-log Firehose records per request")
     audit_record_bytes: int = _a(1_500, "bytes", "audit-log record size (Firehose bills 5 KB increments)")
+    admin_changes_per_month: int = _a(1_000, "records", "admin-API mutations per month (the admin-changes Firehose stream)")
     athena_queries_per_month: int = _a(100, "queries", "Athena queries per workgroup per month")
     athena_gb_per_query: float = _a(1.0, "GB", "data scanned per Athena query")
     cron_invocations_per_month: int = _a(730, "invocations", "invocations of a cron() schedule per month (a rate() schedule is computed)")

@@ -45,6 +45,7 @@ FREE: dict[str, str] = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "free",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "SSE-S3 is free",
     "aws:s3/bucketVersioning:BucketVersioning": "free (log objects are never overwritten)",
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "free; locked objects are priced as storage",
     "aws:secretsmanager/secretVersion:SecretVersion": "free; the secret is priced",
     "aws:sns/topic:Topic": "free to keep; a few alarm notifications a month cost fractions of a cent",
     "aws:sns/topicSubscription:TopicSubscription": "free",

@@ -16,6 +16,8 @@ ALB_LOG_FILES_PER_NODE_HOUR = 12
 FIREHOSE_OBJECTS_PER_HOUR = 12
 """Firehose writes an S3 object per buffer interval (300 s by default)."""
 ATHENA_MIN_GB = 10 / 1024
+ADMIN_CHANGES_TABLE = "admin_changes"
+"""Glue table of the audit log's admin-changes stream (components/renderers/audit_tables.py)."""
 
 
 def _kept_months(bucket: str, ctx: PricingContext) -> tuple[float, str]:
@@ -54,7 +56,9 @@ def _audit_gb(ctx: PricingContext) -> float:
 def firehose_stream(res: Resource, ctx: PricingContext) -> list[Charge]:
     """Ingestion billed per record in 5 KB increments, and format conversion when on."""
     a = ctx.assumptions
-    records = ctx.traffic.requests * a.audit_records_per_request
+    table = res.get("extendedS3Configuration", "dataFormatConversionConfiguration", "schemaConfiguration", "tableName")
+    # The admin-changes stream carries admin mutations, not requests.
+    records = a.admin_changes_per_month if table == ADMIN_CHANGES_TABLE else ctx.traffic.requests * a.audit_records_per_request
     billed_bytes = math.ceil(a.audit_record_bytes / FIREHOSE_INCREMENT) * FIREHOSE_INCREMENT
     billed_gb = records * billed_bytes / GB
     charges = [Charge("ingestion", billed_gb, "firehose.gb", "variable",
