@@ -804,15 +804,13 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
-    "aws:dynamodb/table:Table",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/resource:Resource", "aws:apigateway/method:Method",
     "aws:apigateway/integration:Integration", "aws:apigateway/authorizer:Authorizer",
     "aws:apigateway/deployment:Deployment", "aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings",
     "aws:apigateway/account:Account", "aws:elasticache/serverlessCache:ServerlessCache",
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
     "aws:glue/catalogDatabase:CatalogDatabase", "aws:glue/catalogTable:CatalogTable", "aws:athena/workgroup:Workgroup",
-    "aws:athena/namedQuery:NamedQuery", "aws:scheduler/schedule:Schedule", "aws:scheduler/scheduleGroup:ScheduleGroup",
-    "aws:sns/topicSubscription:TopicSubscription", "aws:cognito/identityProvider:IdentityProvider",
+    "aws:athena/namedQuery:NamedQuery", "aws:cognito/identityProvider:IdentityProvider",
 })
 """Types the control plane will bring: in the table now, granted only with
 ``permissions.resourceTypes: all`` until a stack contains them."""

@@ -19,6 +19,7 @@ from .naming import Naming
 from .observability import Observability
 from .renderers.agentgateway_config import api_key_env_var
 from .settings import LoadedSettings
+from .usage_plane import UsagePlane
 
 
 class AiGateway(pulumi.ComponentResource):
@@ -69,6 +70,7 @@ class AiGateway(pulumi.ComponentResource):
             "service", ctx, self.network, self.edge, self.observability, self.live_config, loaded.api_keys,
             opts=child, guardrail=self.guardrail,
         )
+        self.usage = UsagePlane(ctx, self.observability, self.monitoring, self.live_config, opts=child)
         self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
 
         self.outputs: dict[str, pulumi.Input[object]] = {
@@ -80,6 +82,7 @@ class AiGateway(pulumi.ComponentResource):
             **self.service.outputs,
             **self.live_config.outputs,
             **self.monitoring.outputs,
+            **self.usage.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
             **(self.image_scanning.outputs if self.image_scanning else {}),
         }

@@ -7,7 +7,7 @@ upload) plus the statements of what its code calls
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .iam_policies import LOG_WRITE_ACTIONS, log_stream_resources
 from .policy_documents import Document, assume_role_policy, document, statement
@@ -70,3 +70,30 @@ def appconfig_monitor_policy(alarm_arns: Sequence[str]) -> Document:
     """AppConfig reading the state of the alarms that roll a deployment back."""
     # cloudwatch:DescribeAlarms supports resource-level permissions on alarm ARNs.
     return document(statement("ReadRollbackAlarms", ["cloudwatch:DescribeAlarms"], list(alarm_arns)))
+
+
+def statements_from_calls(calls: Mapping[str, Sequence[str]],
+                          resources: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """A function's statements from its declared calls (``functions/<name>/permissions.py``: resource
+    role -> actions) and the ARNs of each role in this stack: one statement per role.
+
+    A role without ARNs is an error, never a statement with an empty resource list.
+    """
+    out = []
+    for role in sorted(calls):
+        arns = [a for a in resources.get(role, ()) if a]
+        if not arns:
+            raise ValueError(f"no resource ARN for {role!r}: a statement must name what it allows")
+        sid = "".join(part.capitalize() for part in role.split("_"))
+        out.append(statement(sid, sorted(set(calls[role])), arns))
+    return out
+
+
+def scheduler_trust_policy(account_id: str) -> Document:
+    """Trust of a schedule's role: EventBridge Scheduler acting for this account only."""
+    return assume_role_policy("scheduler.amazonaws.com", source_account=account_id)
+
+
+def scheduler_invoke_policy(function_arn: str) -> Document:
+    """A schedule's role: invoke its one function, nothing else."""
+    return document(statement("InvokeItsFunction", ["lambda:InvokeFunction"], [function_arn]))

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 from pydantic import Field, model_validator
 
 from .auth import AuthSettings
+from .budgets import BudgetsSettings
+from .chargeback import ChargebackSettings
 from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
@@ -19,6 +21,7 @@ from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
 from .service import ServiceSettings
 from .teams import PricingSettings, Tiers, _default_tiers
+from .usage import UsageSettings
 
 
 class StackSettings(SettingsModel):
@@ -59,6 +62,12 @@ class StackSettings(SettingsModel):
     """Team tiers: name -> {models}. Default sandbox, standard, high and unlimited, each allowing every model."""
     pricing: PricingSettings = PricingSettings()
     """Model prices for the gateway's cost catalog."""
+    usage: UsageSettings = UsageSettings()
+    """Usage metering from the access log."""
+    budgets: BudgetsSettings = BudgetsSettings()
+    """Team budgets: alerts and blocking."""
+    chargeback: ChargebackSettings = ChargebackSettings()
+    """The monthly chargeback report."""
 
     @property
     def is_prod(self) -> bool:
@@ -83,10 +92,22 @@ class StackSettings(SettingsModel):
             if client.tier not in self.tiers:
                 raise FieldProblem(f"auth.teamClients.{team}.tier",
                                    f"{client.tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
+        self._usage_checks()
         self._environment_checks()
         if self.edge.allow_plain_http and self.auth.jwt_validation:
             raise FieldProblem("auth.jwtValidation", "needs an HTTPS listener; turn it off with edge.allowPlainHttp")
         return self
+
+    def _usage_checks(self) -> None:
+        """Budgets and chargeback read the usage counters; a setting of a feature that is off is refused."""
+        for key, on in (("budgets", self.budgets.enabled), ("chargeback", self.chargeback.enabled)):
+            if on and not self.usage.enabled:
+                raise FieldProblem(f"{key}.enabled", f"{key} need the usage counters: turn usage.enabled on,"
+                                                     f" or set {key}.enabled to false")
+        if self.budgets.alert_emails and not self.budgets.enabled:
+            raise FieldProblem("budgets.alertEmails", "is set but budgets.enabled is false")
+        if self.chargeback.report_emails and not self.chargeback.enabled:
+            raise FieldProblem("chargeback.reportEmails", "is set but chargeback.enabled is false")
 
     @property
     def profile(self) -> EnvironmentProfile:

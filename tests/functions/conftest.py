@@ -128,8 +128,9 @@ def settings_for(application_id: str, gateway_id: str, catalog_id: str, **overri
 
 @pytest.fixture(scope="session")
 def function_zips(tmp_path_factory) -> dict[str, LambdaZip]:
-    """Both functions built for the host architecture (the sandbox can only import those), with the
+    """Every function built for the host architecture (the sandbox can only import those), with the
     repository's dependency cache (warm after the first run)."""
     out: Path = tmp_path_factory.mktemp("functions")
     target = Target(architecture="arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64")
-    return {name: build_function_zip(name, out, target=target) for name in ("validator", "publisher")}
+    names = ("validator", "publisher", "usage_aggregator", "budget_reset", "chargeback")
+    return {name: build_function_zip(name, out, target=target) for name in names}

@@ -1,0 +1,58 @@
+"""Usage, budgets and chargeback wired together for one stack, each by its own toggle.
+
+Usage (``usage.enabled``) brings the control-plane tables (:mod:`.control_tables`) and the
+aggregator; budgets and chargeback (which need usage) share the usage notices topic.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+
+from .budgets import Budgets
+from .chargeback import Chargeback
+from .context import StackContext
+from .control_tables import ControlTables
+from .live_config import LiveConfig
+from .monitoring import Monitoring
+from .observability import Observability
+from .usage import ControlPlaneData, UsageMetering
+from .usage_notices import UsageNotices
+
+
+class UsagePlane:
+    """What exists of usage, budgets and chargeback (None for what is off); ``outputs`` for the stack."""
+
+    def __init__(self, ctx: StackContext, observability: Observability, monitoring: Monitoring,
+                 live_config: LiveConfig, opts: pulumi.ResourceOptions):
+        s = ctx.settings
+        self.tables: Optional[ControlTables] = None
+        self.notices: Optional[UsageNotices] = None
+        self.usage: Optional[UsageMetering] = None
+        self.budgets: Optional[Budgets] = None
+        self.chargeback: Optional[Chargeback] = None
+        self.outputs: dict[str, pulumi.Input[object]] = {}
+        if not s.usage.enabled:
+            return  # settings refuse budgets or chargeback without usage
+        self.tables = ControlTables("control-tables", ctx, opts=opts)
+        data = ControlPlaneData(
+            control_table=self.tables.control.name, control_table_arn=self.tables.control.arn,
+            usage_table=self.tables.usage.name, usage_table_arn=self.tables.usage.arn, key_arn=self.tables.key.arn)
+        if s.budgets.enabled or s.chargeback.enabled:
+            self.notices = UsageNotices("usage-notices", ctx, key_arn=data.key_arn, opts=opts)
+            self.outputs["usageNoticesTopic"] = self.notices.topic.arn
+        publisher = live_config.publisher.function
+        self.usage = UsageMetering(
+            "usage", ctx, observability, data=data, alarm_topic_arns=monitoring.topic_arns,
+            budget_topic_arn=self.notices.topic.arn if s.budgets.enabled and self.notices else None,
+            publisher=publisher if s.budgets.enabled else None, opts=opts)
+        self.outputs.update(self.usage.outputs)
+        self.outputs["usageTable"] = data.usage_table
+        if s.budgets.enabled and self.notices:
+            self.budgets = Budgets("budgets", ctx, observability, data=data, notices=self.notices,
+                                   publisher=publisher, opts=opts)
+            self.outputs.update(self.budgets.outputs)
+        if s.chargeback.enabled and self.notices:
+            self.chargeback = Chargeback("chargeback", ctx, observability, data=data, notices=self.notices, opts=opts)
+            self.outputs.update(self.chargeback.outputs)
