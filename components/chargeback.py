@@ -108,7 +108,9 @@ class Chargeback(pulumi.ComponentResource):
             opts=child_opts(self))
         aws.s3.BucketPolicy(
             f"{name}-reports-policy", bucket=bucket.id,
-            policy=bucket.arn.apply(lambda arn: json.dumps(reports_bucket_policy(arn))),
+            # From the name (known at preview), not the provider-computed ARN: the pack can check it before deploy.
+            policy=pulumi.Output.all(ctx.partition, bucket.bucket).apply(
+                lambda a: json.dumps(reports_bucket_policy(f"arn:{a[0]}:s3:::{a[1]}"))),
             # S3 rejects concurrent public-access-block and policy changes on one bucket.
             opts=child_opts(self, depends_on=[public_access]))
         return bucket

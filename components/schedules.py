@@ -42,7 +42,7 @@ def invoke_on_schedule(parent: pulumi.Resource, name: str, ctx: StackContext, *,
     )
     return aws.scheduler.Schedule(
         name,
-        name=role,
+        name=ctx.naming.physical(role),
         group_name=group.name,
         description=description,
         schedule_expression=expression,

@@ -14,6 +14,8 @@ DEV_ADVISORIES = {
     ("aws-cognito-user-pool-deletion-protection", "auth-user-pool"),
     ("aws-lb-access-logs", "edge-alb"),
     ("aws-lb-deletion-protection", "edge-alb"),
+    ("aws-dynamodb-table-deletion-protection", "control-tables-control"),
+    ("aws-dynamodb-table-deletion-protection", "control-tables-usage"),
 }
 """The dev stack's expected advisories: a new one is a visible change to this list."""
 

@@ -23,6 +23,13 @@ MALFORMED = "MalformedLines"
 DUPLICATES = "DuplicateEvents"
 UNKNOWN = "UnknownTeamRequests"
 
+PUBLISHED: dict[str, tuple[str, ...]] = {
+    TEAM_REQUESTS: (TEAM_DIMENSION,), TEAM_TOKENS: (TEAM_DIMENSION,), TEAM_COST: (TEAM_DIMENSION,),
+    MALFORMED: (SOURCE_DIMENSION,), DUPLICATES: (SOURCE_DIMENSION,), UNKNOWN: (SOURCE_DIMENSION,),
+}
+"""Every metric :func:`emit` writes (namespace ``METRICS_NAMESPACE``) -> its one dimension set; all
+are sums over the period."""
+
 
 def team_totals(usages: Iterable[Usage]) -> dict[str, dict[str, float]]:
     """team -> {TeamRequests, TeamTokens (input + output), TeamCostUsd} of the counted requests."""
