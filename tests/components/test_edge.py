@@ -116,39 +116,39 @@ def test_internal_alb_uses_private_subnets():
 def test_alb_waits_for_the_access_log_bucket_policy():
     inv = baseline("prod")
     alb = inv.one(LB)
-    assert inv.one("aws:s3/bucketPolicy:BucketPolicy").urn in alb.dependencies
-    assert alb.property_dependencies["accessLogs"] == [inv.one("aws:s3/bucket:Bucket").urn]
+    assert inv.one("aws:s3/bucketPolicy:BucketPolicy", "edge-access-logs-policy").urn in alb.dependencies
+    assert alb.property_dependencies["accessLogs"] == [inv.one("aws:s3/bucket:Bucket", "edge-access-logs").urn]
 
 
 # Access-log bucket ------------------------------------------------------------------------------
 def test_access_log_bucket_is_private_encrypted_expiring_and_tls_only():
     inv = baseline("prod")
-    bucket = inv.one("aws:s3/bucket:Bucket")
+    bucket = inv.one("aws:s3/bucket:Bucket", "edge-access-logs")
     assert bucket.inputs["bucket"] == "ai-gateway-prod-alb-logs-123456789012-us-east-1"
     assert bucket.protect is True and bucket.inputs["forceDestroy"] is False
     urn = bucket.urn
 
-    pab = inv.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    pab = inv.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-access-logs-public-access")
     assert pab.property_dependencies["bucket"] == [urn]
     for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
         assert pab.inputs[flag] is True
 
-    sse = inv.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    sse = inv.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-access-logs-encryption")
     assert sse.inputs["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]  # SSE-S3 only
 
-    ownership = inv.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls")
+    ownership = inv.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "edge-access-logs-ownership")
     assert ownership.inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
 
-    (rule,) = inv.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    (rule,) = inv.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "edge-access-logs-lifecycle").inputs["rules"]
     assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": ""}
     assert rule["expiration"] == {"days": 400}
     assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 1}
     assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 30}
 
-    versioning = inv.one("aws:s3/bucketVersioning:BucketVersioning")
+    versioning = inv.one("aws:s3/bucketVersioning:BucketVersioning", "edge-access-logs-versioning")
     assert versioning.inputs["versioningConfiguration"] == {"status": "Enabled"}
 
-    policy = inv.one("aws:s3/bucketPolicy:BucketPolicy")
+    policy = inv.one("aws:s3/bucketPolicy:BucketPolicy", "edge-access-logs-policy")
     assert pab.urn in policy.dependencies
     statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
     assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -160,11 +160,11 @@ def test_access_log_bucket_is_private_encrypted_expiring_and_tls_only():
 
 def test_access_logs_in_dev_when_asked_follow_expiration_setting_and_skip_versioning():
     inv = _edge_variant()
-    bucket = inv.one("aws:s3/bucket:Bucket")
+    bucket = inv.one("aws:s3/bucket:Bucket", "edge-access-logs")
     assert bucket.protect is False and bucket.inputs["forceDestroy"] is True
-    (rule,) = inv.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    (rule,) = inv.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "edge-access-logs-lifecycle").inputs["rules"]
     assert rule["expiration"] == {"days": 7} and "noncurrentVersionExpiration" not in rule
-    assert not inv.of_type("aws:s3/bucketVersioning:BucketVersioning")
+    assert not [v for v in inv.of_type("aws:s3/bucketVersioning:BucketVersioning") if v.name.startswith("edge-")]
     assert inv.one(LB).inputs["accessLogs"]["enabled"] is True
 
 
