@@ -816,9 +816,7 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
-    "aws:elasticache/serverlessCache:ServerlessCache",
-    "aws:scheduler/schedule:Schedule", "aws:scheduler/scheduleGroup:ScheduleGroup",
-    "aws:sns/topicSubscription:TopicSubscription", "aws:cognito/identityProvider:IdentityProvider",
+    "aws:elasticache/serverlessCache:ServerlessCache", "aws:cognito/identityProvider:IdentityProvider",
 })
 """Types the control plane will bring: in the table now, granted only with
 ``permissions.resourceTypes: all`` until a stack contains them."""

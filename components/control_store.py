@@ -1,8 +1,10 @@
 """Control-plane store: the ``control`` and ``usage`` DynamoDB tables and their CMK.
 
 Key schema of docs/control-plane-store.md (``pk``/``sk`` strings, TTL on ``ttl``), on demand,
-point-in-time recovery, a stack CMK usable only through DynamoDB, deletion protection as the
-environment decides, and ``protect`` in prod like every other stateful resource.
+point-in-time recovery, a stack CMK usable only through DynamoDB (and SNS and S3, for the usage
+notices topic and the chargeback reports, when usage is on), deletion protection as the
+environment decides, and ``protect`` in prod like every other stateful resource. The admin API and
+the usage pipeline share it: it exists when either is on.
 """
 
 from __future__ import annotations
@@ -31,16 +33,18 @@ class ControlStore(pulumi.ComponentResource):
     """
 
     def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None):
+        """``ctx.settings.usage.enabled`` also lets SNS and S3 use the key (notices, chargeback reports)."""
         super().__init__("ai-gateway:controlplane:ControlStore", name, None, opts)
         s = ctx.settings
+        services = ("dynamodb", "sns", "s3") if s.usage.enabled else ("dynamodb",)
         stateful = dict(stateful=True, prod=ctx.prod)
         self.key = aws.kms.Key(
             f"{name}-key",
-            description=f"Control-plane tables of {ctx.naming.prefix} (usable only through DynamoDB)",
+            description=f"Control-plane data of {ctx.naming.prefix} (usable only through {', '.join(services)})",
             enable_key_rotation=True,
             deletion_window_in_days=30 if ctx.prod else 7,
             policy=pulumi.Output.all(ctx.partition, ctx.account_id).apply(
-                lambda a: json.dumps(tables_key_policy(a[0], ctx.region, a[1]))),
+                lambda a: json.dumps(tables_key_policy(a[0], ctx.region, a[1], services))),
             opts=child_opts(self, **stateful),
         )
         aws.kms.Alias(f"{name}-key-alias", name=f"alias/{ctx.naming.physical('tables')}",

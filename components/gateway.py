@@ -23,6 +23,7 @@ from .observability import Observability
 from .renderers.agentgateway_config import api_key_env_var
 from .renderers.audit_tables import ADMIN_FILTER_PATTERN, ADMIN_TABLE
 from .settings import LoadedSettings
+from .usage_plane import UsagePlane
 
 
 class AiGateway(pulumi.ComponentResource):
@@ -66,7 +67,8 @@ class AiGateway(pulumi.ComponentResource):
             key_env=key_env,
         )
         """The renderer's base and overlay for this deploy (what the first publish renders)."""
-        self.control_store = ControlStore("control-store", ctx, opts=child) if settings.control_plane_enabled else None
+        self.control_store = (ControlStore("control-store", ctx, opts=child)
+                              if settings.control_plane_enabled or settings.usage.enabled else None)
         self.live_config = LiveConfig("live-config", ctx, self.observability, documents=self.documents,
                                       provided_env=list(key_env.values()),
                                       rollback_alarms=self.monitoring.rollback_alarms, store=self.control_store,
@@ -74,12 +76,14 @@ class AiGateway(pulumi.ComponentResource):
         self.admin_api = (
             AdminApi("admin-api", ctx, auth=self.auth, store=self.control_store, live_config=self.live_config,
                      observability=self.observability, edge=self.edge, opts=child)
-            if self.control_store else None
+            if settings.control_plane_enabled else None
         )
         self.service = GatewayService(
             "service", ctx, self.network, self.edge, self.observability, self.live_config, loaded.api_keys,
             opts=child, guardrail=self.guardrail,
         )
+        self.usage = UsagePlane(ctx, self.observability, self.monitoring, self.live_config, self.control_store,
+                                 opts=child)
         self.image_scanning = ImageScanning("scanning", ctx, opts=child) if settings.inspector.manage else None
         self.audit = AuditLog("audit", ctx, self.observability, opts=child) if settings.audit.enabled else None
         if self.audit and self.admin_api:
@@ -96,6 +100,7 @@ class AiGateway(pulumi.ComponentResource):
             **self.service.outputs,
             **self.live_config.outputs,
             **self.monitoring.outputs,
+            **self.usage.outputs,
             **(self.guardrail.outputs if self.guardrail else {}),
             **(self.image_scanning.outputs if self.image_scanning else {}),
             **(self.control_store.outputs if self.control_store else {}),

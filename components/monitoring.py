@@ -18,6 +18,7 @@ from .renderers.dashboard import DashboardTargets, dashboard_body
 from .renderers.log_queries import QUERIES
 from .renderers.metrics_catalog import DASHBOARD_PANELS
 from .renderers.policy_documents import service_key_policy
+from .renderers.usage_dashboard import usage_panels
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -51,6 +52,8 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
             topic_arns = pulumi.Output.all(self.topic.arn)
+        self.topic_arns = topic_arns
+        """Where alarms go (the created topic or the settings' topics)."""
 
         cluster_name, service_name = service_names(ctx.naming)
         targets = AlarmTargets(
@@ -74,7 +77,7 @@ class Monitoring(pulumi.ComponentResource):
             ).apply(lambda v: json.dumps(dashboard_body(DashboardTargets(
                 region=ctx.region, load_balancer=v[0], target_group=v[1], cluster=v[2], service=v[3],
                 gateway_log_group=v[4], metrics_namespace=s.observability.metrics_namespace, web_acl=v[5],
-                emf_panels=DASHBOARD_PANELS, alarm_arns=v[6],
+                emf_panels=DASHBOARD_PANELS + usage_panels(s.usage.enabled), alarm_arns=v[6],
             )))),
             opts=child_opts(self),
         )

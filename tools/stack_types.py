@@ -34,6 +34,9 @@ EVERYTHING_ON: dict[str, Any] = {
                   "azure": {"enabled": True, "resourceName": "synth", "model": "synth"}, "google": {"enabled": True}},
     "inspector": {"manage": True},
     "controlPlane": {"enabled": True, "manageApiGatewayAccount": True},
+    "usage": {"enabled": True},
+    "budgets": {"enabled": True, "alertEmails": ["finance@example.com"]},
+    "chargeback": {"enabled": True, "reportEmails": ["finance@example.com"]},
 }
 """Overrides (merged into each stack file) that turn on everything that creates resources."""
 SECRET_KEYS = ("anthropicApiKey", "openaiApiKey", "azureApiKey", "googleApiKey")

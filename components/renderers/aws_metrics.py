@@ -2,7 +2,7 @@
 
 Alarms and dashboard widgets may only use a metric listed here or one the collector declares
 (:mod:`components.renderers.metrics_catalog`); a test holds them to it. Sources: the CloudWatch
-metric pages of Application Load Balancer, ECS, ECS Container Insights and WAFv2.
+metric pages of Application Load Balancer, ECS, ECS Container Insights, Lambda and WAFv2.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ ALB = "AWS/ApplicationELB"
 ECS = "AWS/ECS"
 CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 WAF = "AWS/WAFV2"
+LAMBDA = "AWS/Lambda"
 
 _LB = ("LoadBalancer",)
 _TG = ("TargetGroup", "LoadBalancer")
@@ -46,6 +47,11 @@ PUBLISHED: Mapping[str, Mapping[str, tuple[tuple[str, ...], ...]]] = MappingProx
         "PendingTaskCount": (_SERVICE,),
         "CpuUtilized": (_SERVICE,),
         "MemoryUtilized": (_SERVICE,),
+    }),
+    LAMBDA: MappingProxyType({
+        "Errors": (("FunctionName",),),
+        "Throttles": (("FunctionName",),),
+        "AsyncEventsDropped": (("FunctionName",),),
     }),
     WAF: MappingProxyType({
         "AllowedRequests": (_WAF_RULE,),

@@ -89,7 +89,7 @@ def statements_from_calls(calls: Mapping[str, Sequence[str]],
 
 
 def _sid(role: str) -> str:
-    return "Call" + role[:1].upper() + role[1:]
+    return "Call" + "".join(part[:1].upper() + part[1:] for part in role.split("_"))
 
 
 TABLE_KEY_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
@@ -108,3 +108,13 @@ def publisher_store_statements(calls: Mapping[str, Sequence[str]], *, control_ta
     (``functions/publisher/permissions.py``) and the table key's use through DynamoDB."""
     return [*statements_from_calls(calls, {"controlTable": [control_table_arn]}),
             table_key_statement(key_arn=key_arn, region=region)]
+
+
+def scheduler_trust_policy(account_id: str) -> Document:
+    """Trust of a schedule's role: EventBridge Scheduler acting for this account only."""
+    return assume_role_policy("scheduler.amazonaws.com", source_account=account_id)
+
+
+def scheduler_invoke_policy(function_arn: str) -> Document:
+    """A schedule's role: invoke its one function, nothing else."""
+    return document(statement("InvokeItsFunction", ["lambda:InvokeFunction"], [function_arn]))

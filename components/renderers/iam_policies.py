@@ -101,20 +101,23 @@ TABLES_KEY_CRYPTO_ACTIONS = ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey"
 read and write items)."""
 
 
-def tables_key_policy(partition: str, region: str, account_id: str) -> Document:
-    """Key policy of the control-plane tables' CMK: administered by the account, usable for
-    cryptography only through DynamoDB of this region (and only by principals whose IAM policy
-    also allows it), so nobody decrypts table data outside DynamoDB."""
+def tables_key_policy(partition: str, region: str, account_id: str,
+                      services: Sequence[str] = ("dynamodb",)) -> Document:
+    """Key policy of the control plane's CMK: administered by the account, usable for cryptography
+    only through ``services`` of this region (DynamoDB for the tables; SNS and S3 too when the usage
+    notices topic and the chargeback reports use it), and only by principals whose IAM policy also
+    allows it, so nobody decrypts control-plane data outside those services."""
     root = account_root(partition, account_id)
+    via = [f"{service}.{region}.amazonaws.com" for service in services]
     return document(
         statement("AccountAdministration", list(KEY_ADMIN_ACTIONS), "*", principal=root),
         statement(
-            "UseThroughDynamoDBOfThisRegion",
+            "UseThroughDynamoDBOfThisRegion" if list(services) == ["dynamodb"] else "UseThroughItsServicesOfThisRegion",
             list(TABLES_KEY_CRYPTO_ACTIONS),
             "*",
             principal=root,
             condition={"StringEquals": {
-                "kms:ViaService": f"dynamodb.{region}.amazonaws.com",
+                "kms:ViaService": via[0] if len(via) == 1 else via,
                 "kms:CallerAccount": account_id,
             }},
         ),

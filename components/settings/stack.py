@@ -9,6 +9,8 @@ from pydantic import Field, model_validator
 from .audit import AuditSettings
 from .auth import AuthSettings
 from .control_plane import ControlPlaneSettings
+from .budgets import BudgetsSettings
+from .chargeback import ChargebackSettings
 from .edge import EdgeSettings, WafSettings
 from .environments import Environment, EnvironmentProfile, profile
 from .errors import FieldProblem
@@ -21,6 +23,7 @@ from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
 from .service import ServiceSettings
 from .teams import PricingSettings, Tiers, _default_tiers
+from .usage import UsageSettings
 
 
 class StackSettings(SettingsModel):
@@ -65,6 +68,12 @@ class StackSettings(SettingsModel):
     """The admin API and its tables (teams, budgets, prices, routing and usage at run time)."""
     audit: AuditSettings = AuditSettings()
     """Audit log: request metadata and admin changes in S3 (Parquet), queried with Athena."""
+    usage: UsageSettings = UsageSettings()
+    """Usage metering from the access log."""
+    budgets: BudgetsSettings = BudgetsSettings()
+    """Team budgets: alerts and blocking."""
+    chargeback: ChargebackSettings = ChargebackSettings()
+    """The monthly chargeback report."""
 
     @property
     def is_prod(self) -> bool:
@@ -89,6 +98,7 @@ class StackSettings(SettingsModel):
             if client.tier not in self.tiers:
                 raise FieldProblem(f"auth.teamClients.{team}.tier",
                                    f"{client.tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
+        self._usage_checks()
         self._environment_checks()
         lock = self.audit.object_lock
         if self.audit.enabled and self.audit_object_lock and lock.days > self.audit.retention_days:
@@ -100,6 +110,17 @@ class StackSettings(SettingsModel):
             raise FieldProblem("controlPlane.enabled", "needs auth.jwtValidation: the gateway tells the admin API's"
                                                        " teams apart by their token's client id")
         return self
+
+    def _usage_checks(self) -> None:
+        """Budgets and chargeback read the usage counters; a setting of a feature that is off is refused."""
+        for key, on in (("budgets", self.budgets.enabled), ("chargeback", self.chargeback.enabled)):
+            if on and not self.usage.enabled:
+                raise FieldProblem(f"{key}.enabled", f"{key} need the usage counters: turn usage.enabled on,"
+                                                     f" or set {key}.enabled to false")
+        if self.budgets.alert_emails and not self.budgets.enabled:
+            raise FieldProblem("budgets.alertEmails", "is set but budgets.enabled is false")
+        if self.chargeback.report_emails and not self.chargeback.enabled:
+            raise FieldProblem("chargeback.reportEmails", "is set but chargeback.enabled is false")
 
     @property
     def profile(self) -> EnvironmentProfile:

@@ -1,8 +1,9 @@
 """DynamoDB attribute values <-> plain Python, without boto3 (the zips import it only for clients).
 
-Strings, ``Decimal`` numbers (an ``int`` is written as a number too; floats are refused: money is
-never a float), booleans, None, lists and string-keyed maps. Numbers read back as ``Decimal``;
-:func:`plain` turns integral ones into ``int`` for JSON.
+The functions use the low-level client (transactions and conditions need it) and write its wire
+format themselves: strings, whole numbers and decimals (money is ``decimal.Decimal``, never a
+float: floats are refused), booleans, None, lists and string-keyed maps. Numbers read back as
+``int`` when whole, else ``Decimal``; :func:`plain` does the same for values built elsewhere.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ def to_attr(value: Any) -> dict[str, Any]:
 
 
 def from_attr(attr: Mapping[str, Any]) -> Any:
-    """One DynamoDB AttributeValue as a Python value (numbers as ``Decimal``)."""
+    """One DynamoDB AttributeValue as a Python value (numbers: ``int`` when whole, else ``Decimal``)."""
     (kind, value), = attr.items()
     if kind == "S":
         return value
     if kind == "N":
-        return Decimal(value)
+        return int(value) if value.lstrip("-").isdigit() else Decimal(value)
     if kind == "BOOL":
         return bool(value)
     if kind == "NULL":
@@ -51,13 +52,13 @@ def from_attr(attr: Mapping[str, Any]) -> Any:
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """A Python mapping as a DynamoDB item."""
+    """A Python mapping (an item or a key) as a DynamoDB item."""
     return {k: to_attr(v) for k, v in values.items()}
 
 
-def from_item(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """A DynamoDB item as a Python dict."""
-    return {k: from_attr(v) for k, v in item.items()}
+def from_item(item: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any] | None:
+    """A DynamoDB item as a Python dict, or None for no item."""
+    return None if item is None else {k: from_attr(v) for k, v in item.items()}
 
 
 def plain(value: Any) -> Any:
@@ -69,3 +70,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def error_code(error: BaseException) -> str:
+    """The AWS error code of a botocore ``ClientError`` (empty for anything else)."""
+    response = getattr(error, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code", ""))

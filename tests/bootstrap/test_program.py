@@ -103,8 +103,8 @@ def test_three_stacks_of_one_class_with_every_type_fit_and_pass() -> None:
 
 TOO_MANY = {"dev": ["dev", *(f"sandbox-{n}" for n in range(1, 10))], "prod": ["prod"]}
 """Ten stacks in one class: more than one role's policies hold with every type."""
-MANY = {"dev": ["dev", *(f"sandbox-alice-{n}" for n in range(1, 5))], "staging": [f"staging-{n}" for n in range(1, 6)],
-        "prod": ["prod"]}
+MANY = {"dev": ["dev", *(f"sandbox-alice-{n}" for n in range(1, 4))], "staging": [f"staging-{n}" for n in range(1, 5)],
+        "prod": ["prod", "live-eu", "live-us"]}
 """Eleven stacks: each deploy role fits, the preview role of all of them does not."""
 
 

@@ -258,8 +258,10 @@ def test_the_tables_follow_the_store_contract(stack, protected):
     key = inv.one(KEY, "control-store-key")
     assert key.inputs["enableKeyRotation"] is True and key.protect is protected
     key_policy = json.loads(key.inputs["policy"])["Statement"]
-    use = next(s for s in key_policy if s["Sid"] == "UseThroughDynamoDBOfThisRegion")
-    assert use["Condition"]["StringEquals"]["kms:ViaService"] == "dynamodb.us-east-1.amazonaws.com"
+    # With usage on (the default), the notices topic and the chargeback reports use the key too.
+    use = next(s for s in key_policy if s["Sid"] == "UseThroughItsServicesOfThisRegion")
+    assert use["Condition"]["StringEquals"]["kms:ViaService"] == [
+        f"{service}.us-east-1.amazonaws.com" for service in ("dynamodb", "sns", "s3")]
     tables = {t.inputs["name"]: t for t in inv.of_type(TABLE)}
     assert set(tables) == {f"ai-gateway-{stack}-control", f"ai-gateway-{stack}-usage"}
     for table in tables.values():
@@ -276,10 +278,9 @@ def test_the_tables_follow_the_store_contract(stack, protected):
 
 def test_without_jwt_validation_there_is_no_control_plane():
     inv = run_stack("dev", PLAIN_HTTP_BEDROCK_ONLY)
-    for type_ in (REST_API, METHOD, STAGE, TABLE, ACCOUNT):
+    for type_ in (REST_API, METHOD, STAGE, ACCOUNT):
         assert inv.of_type(type_) == []
     assert not [n for n in functions(inv) if n.endswith("admin-api")]
-    publisher = functions(inv)["ai-gateway-dev-publisher"]
-    assert "CONTROL_TABLE" not in publisher.inputs["environment"]["variables"]
-    assert "dynamodb" not in inv.one(ROLE_POLICY, "live-config-publisher-policy").inputs["policy"]
-    assert not {"adminApiUrl", "controlTable", "usageTable"} & set(inv.outputs)
+    assert "adminApiUrl" not in inv.outputs
+    # The tables stay for usage metering (on by default), and the publisher reads the store for budgets.
+    assert len(inv.of_type(TABLE)) == 2 and {"controlTable", "usageTable"} <= set(inv.outputs)

@@ -60,8 +60,7 @@ def test_application_environment_and_profiles(stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_validators_may_be_invoked_by_appconfig_of_this_account_only(stack):
     inv = baseline(stack)
-    # The admin API's permission (for API Gateway) is tested with the control plane.
-    permissions = [p for p in inv.of_type(PERMISSION) if p.inputs["principal"] != "apigateway.amazonaws.com"]
+    permissions = [p for p in inv.of_type(PERMISSION) if "LiveConfig" in p.urn]
     assert len(permissions) == 2
     invoked = set()
     for p in permissions:
@@ -148,8 +147,9 @@ def test_publisher_role_reaches_this_stacks_profiles_environment_and_strategies_
 def test_every_function_is_arm64_python_traced_logged_and_bounded(stack):
     inv = baseline(stack)
     fns = functions(inv)
-    assert set(fns) == {f"ai-gateway-{stack}-{n}"
-                        for n in ("publisher", "gateway-validator", "catalog-validator", "admin-api")}
+    assert set(fns) == {f"ai-gateway-{stack}-{n}" for n in ("publisher", "gateway-validator", "catalog-validator",
+                                                           "admin-api", "usage-aggregator", "budget-reset",
+                                                           "chargeback")}
     for name, fn in fns.items():
         i = fn.inputs
         assert i["runtime"] == "python3.13" and i["architectures"] == ["arm64"]

@@ -11,6 +11,7 @@ from components.renderers import aws_metrics
 from components.renderers.agentgateway_config import LOG_FIELDS
 from components.renderers.log_queries import QUERIES
 from components.renderers.metrics_catalog import emf_metric
+from functions.usage_aggregator.metrics import PUBLISHED as USAGE_METRICS
 from tests.support import baseline, run_stack
 
 STACKS = ["dev", "prod"]
@@ -21,6 +22,8 @@ def _published(namespace, metric, dims, statistic=None):
     """AWS publishes it, or the collector declares it in the gateway's namespace with these dimensions."""
     if namespace != GATEWAY_NAMESPACE:
         return aws_metrics.is_published(namespace, metric, dims)
+    if metric in USAGE_METRICS:  # the usage aggregator's EMF records
+        return dims == frozenset(USAGE_METRICS[metric]) and statistic in (None, "Sum")
     declared = emf_metric(metric)
     return (any(frozenset(d) == dims for d in declared.dimension_sets)
             and (statistic is None or statistic in declared.statistics))
@@ -43,7 +46,7 @@ def _alarm_metrics(alarm):
 def test_every_alarm_watches_a_metric_something_publishes(stack):
     inv = baseline(stack)
     alarms = _alarms(inv)
-    assert len(alarms) == 7
+    assert len(alarms) == 9  # 7 of the gateway, 2 of usage metering
     for alarm in alarms.values():
         for namespace, metric, dims in _alarm_metrics(alarm):
             assert _published(namespace, metric, dims, alarm.inputs.get("statistic")), (
@@ -78,7 +81,7 @@ def test_alarm_thresholds_and_actions_come_from_settings():
     for alarm in alarms.values():
         assert alarm.inputs["alarmActions"] == ["arn:aws:sns:us-east-1:123456789012:oncall"]
         assert alarm.inputs["okActions"] == alarm.inputs["alarmActions"]
-    assert inv.of_type("aws:sns/topic:Topic") == []
+    assert inv.of_type("aws:sns/topic:Topic") == [inv.one("aws:sns/topic:Topic", "usage-notices-topic")]  # not alarms
 
 
 def test_error_rate_alarm_is_metric_math_over_alb_counts():
@@ -93,7 +96,7 @@ def test_error_rate_alarm_is_metric_math_over_alb_counts():
 @pytest.mark.parametrize("stack", STACKS)
 def test_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(stack):
     inv = baseline(stack)
-    topic = inv.one("aws:sns/topic:Topic")
+    topic = inv.one("aws:sns/topic:Topic", "monitoring-alarms")
     key = inv.one("aws:kms/key:Key", "alarms-key")
     assert topic.property_dependencies["kmsMasterKeyId"] == [key.urn]
     assert key.inputs["enableKeyRotation"] is True
@@ -121,6 +124,10 @@ def test_every_dashboard_metric_is_published(stack):
                                      row[0]["expression"])
                 assert match, row[0]["expression"]
                 assert match["ns"] == namespace
+                if match["m"] in USAGE_METRICS:
+                    assert tuple(match["dims"].split(",")) == USAGE_METRICS[match["m"]] and match["stat"] == "Sum"
+                    seen.add(match["m"])
+                    continue
                 metric = emf_metric(match["m"])
                 assert tuple(match["dims"].split(",")) in metric.dimension_sets
                 assert match["stat"] in metric.statistics
@@ -133,7 +140,7 @@ def test_every_dashboard_metric_is_published(stack):
             seen.add(name)
     assert {"RequestCount", "TargetResponseTime", "HealthyHostCount", "CPUUtilization", "RunningTaskCount",
             "BlockedRequests", "agentgateway_gen_ai_client_token_usage", "agentgateway_gen_ai_client_cost_usd_total",
-            "agentgateway_config_synchronized"} <= seen
+            "agentgateway_config_synchronized", "TeamTokens", "TeamCostUsd"} <= seen
 
 
 def test_dashboard_without_waf_has_no_waf_widget():

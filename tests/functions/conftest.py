@@ -132,4 +132,5 @@ def function_zips(tmp_path_factory) -> dict[str, LambdaZip]:
     repository's dependency cache (warm after the first run)."""
     out: Path = tmp_path_factory.mktemp("functions")
     target = Target(architecture="arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64")
-    return {name: build_function_zip(name, out, target=target) for name in ("validator", "publisher", "admin_api")}
+    names = ("validator", "publisher", "admin_api", "usage_aggregator", "budget_reset", "chargeback")
+    return {name: build_function_zip(name, out, target=target) for name in names}

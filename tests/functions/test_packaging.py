@@ -18,6 +18,7 @@ from functions.admin_api.settings import ENV_VARS as ADMIN_ENV
 from .conftest import event, publisher_environ
 
 FUNCTIONS = ("validator", "publisher", "admin_api")
+USAGE_FUNCTIONS = ("usage_aggregator", "budget_reset", "chargeback")
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 """What the Lambda Python runtime ships: never packaged, never imported at load time."""
 VALIDATOR_ENV = {"VALIDATES": "gateway", "APPLICATION_ID": "app0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
@@ -30,7 +31,7 @@ def _names(built) -> list[str]:
 
 
 def test_every_function_shares_one_pinned_requirements_set():
-    texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS}
+    texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS + USAGE_FUNCTIONS}
     assert len(set(texts.values())) == 1, "identical files share one dependency cache entry"
     pinned = {line.split("==")[0] for line in texts["validator"].splitlines() if line and not line.startswith("#")}
     assert {"aws-lambda-powertools", "pydantic", "jsonschema"} <= pinned
@@ -125,3 +126,38 @@ def test_the_pins_resolve_for_arm64_the_deployed_architecture(tmp_path):
 
 def _architecture(built) -> str:
     return "arm64" if any("aarch64" in n for n in _names(built) if n.endswith(".so")) else "x86_64"
+
+
+@pytest.mark.parametrize("name", USAGE_FUNCTIONS)
+def test_usage_functions_import_in_a_clean_interpreter_with_only_the_zip(function_zips, name, tmp_path):
+    built = function_zips[name]
+    names = _names(built)
+    assert built.handler == f"functions.{name}.handler.handler"
+    assert "functions/shared/store.py" in names and "aws_lambda_powertools/__init__.py" in names
+    assert not [n for n in names if n.split("/")[0] in RUNTIME_PROVIDED]
+    assert not [n for n in names if n.startswith("functions/") and n.split("/")[1] not in (name, "shared", "__init__.py")]
+    report = run_handler_in_sandbox(built.path, built.handler, tmp_path)
+    assert report["outside"] == []
+    assert not [m for m in report["modules"] if m.split(".")[0] in RUNTIME_PROVIDED]
+
+
+def test_the_aggregator_answers_a_control_message_from_its_zip(function_zips, tmp_path):
+    from functions.usage_aggregator import envelope
+
+    built = function_zips["usage_aggregator"]
+    event = envelope.encode({"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "",
+                             "logStream": "", "subscriptionFilters": [], "logEvents": []})
+    report = run_handler_in_sandbox(built.path, built.handler, tmp_path, event=event, environment={
+        "USAGE_TABLE": "t", "METRICS_NAMESPACE": "AIGateway", "BUDGETS_ENABLED": "false"})
+    assert report["result"] == {"messageType": "CONTROL_MESSAGE", "events": 0}
+    assert report["outside"] == [] and "gateway_config.render" in report["modules"]
+
+
+def test_the_aggregator_parses_and_stops_at_its_first_client_without_the_runtimes_boto3(function_zips, tmp_path):
+    from .usage_world import batch, request
+
+    built = function_zips["usage_aggregator"]
+    with pytest.raises(AssertionError) as error:
+        run_handler_in_sandbox(built.path, built.handler, tmp_path, event=batch([request("alpha")]), environment={
+            "USAGE_TABLE": "t", "METRICS_NAMESPACE": "AIGateway", "BUDGETS_ENABLED": "false"})
+    assert "No module named 'boto3'" in str(error.value) and "in _client" in str(error.value)

@@ -43,7 +43,7 @@ FREE: dict[str, str] = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "free",
     "aws:s3/bucketPolicy:BucketPolicy": "free",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "free",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "SSE-S3 is free",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "free (SSE-S3; with SSE-KMS and a bucket key, KMS requests are a few a month)",
     "aws:s3/bucketVersioning:BucketVersioning": "free (log objects are never overwritten)",
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "free; locked objects are priced as storage",
     "aws:secretsmanager/secretVersion:SecretVersion": "free; the secret is priced",
@@ -69,6 +69,7 @@ FREE: dict[str, str] = {
     "aws:glue/catalogDatabase:CatalogDatabase": "free within the first million Data Catalog objects",
     "aws:glue/catalogTable:CatalogTable": "free within the first million Data Catalog objects",
     "aws:athena/namedQuery:NamedQuery": "saved queries are free",
+    "aws:scheduler/scheduleGroup:ScheduleGroup": "schedule groups are free; invocations are priced on the schedules",
 }
 """Resource type -> why it costs nothing by itself."""
 
