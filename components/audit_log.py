@@ -18,7 +18,8 @@ from typing import Callable, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from .audit_storage import ObjectLock, audit_key, private_bucket
+from .audit_storage import audit_key
+from .private_bucket import ObjectLock, private_bucket
 from .base import child_opts
 from .context import StackContext
 from .observability import Observability
@@ -60,9 +61,9 @@ class AuditLog(pulumi.ComponentResource):
         s = ctx.settings.audit
         self.key = audit_key(f"{name}-key", ctx, self)
         lock = ObjectLock(s.object_lock.mode.upper(), s.object_lock.days) if ctx.settings.audit_object_lock else None
-        self.bucket = private_bucket(f"{name}-bucket", ctx, self, role="audit", key=self.key,
+        self.bucket = private_bucket(f"{name}-bucket", ctx, self, role="audit", key_arn=self.key.arn,
                                      expiration_days=s.retention_days, lock=lock)
-        self.results_bucket = private_bucket(f"{name}-results", ctx, self, role="audit-results", key=self.key,
+        self.results_bucket = private_bucket(f"{name}-results", ctx, self, role="audit-results", key_arn=self.key.arn,
                                              expiration_days=RESULTS_EXPIRATION_DAYS)
 
         self.database = aws.glue.CatalogDatabase(
