@@ -19,7 +19,7 @@ from .prices import check_target
 from .rendering import StoreItems, render
 from .reply import Reply
 from .routing import check as check_routing, enabled_providers
-from .teams import check_tier, stack_documents
+from .teams import apply_update, stack_documents
 
 SCAN_LIMIT = 50
 """Deployments read to find a profile's newest one (the publisher reads 200; a status can be shorter)."""
@@ -62,18 +62,7 @@ def _apply(base: dict[str, Any], documents: Any, items: StoreItems, change: DryR
     for team in change.teams:
         if team.name not in items.teams:
             raise not_found(f"team {team.name}")
-        item = items.teams[team.name]
-        if team.tier is not None:
-            check_tier(documents, team.tier)
-            item["tier"] = team.tier
-        if team.models is not None:
-            item["models"] = sorted(set(team.models))
-        if team.clear_models:
-            item.pop("models", None)
-        if team.limits is not None:
-            item["limits"] = team.limits.json_dict()
-        if team.status is not None:
-            item["status"] = team.status
+        apply_update(documents, items.teams[team.name], team)
     for name in change.delete_teams:
         if items.teams.pop(name, None) is None:
             raise not_found(f"team {name}")

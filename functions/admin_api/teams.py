@@ -133,23 +133,28 @@ def get(deps: Deps, name: str) -> Reply:
     return Reply(200, detail, {"ETag": etag(item["version"])})
 
 
+def apply_update(documents: StackDocuments, item: dict[str, Any], change: TeamUpdate) -> None:
+    """Lay ``change`` over a stored team ``item`` in place (a PATCH, or a dry run's team change)."""
+    if change.tier is not None:
+        check_tier(documents, change.tier)
+        item["tier"] = change.tier
+    if change.models is not None:
+        item["models"] = sorted(set(change.models))
+    if change.clear_models:
+        item.pop("models", None)
+    if change.limits is not None:
+        item["limits"] = change.limits.json_dict()
+    if change.status is not None:
+        item["status"] = change.status
+
+
 def update(deps: Deps, caller: Caller, name: str, body: TeamUpdate) -> Reply:
     """Change tier, limits, models or status (If-Match required)."""
     before = load(deps, name)
     version = expected_version(caller.if_match, before["version"])
     documents = stack_documents(deps)
     after = dict(before)
-    if body.tier is not None:
-        check_tier(documents, body.tier)
-        after["tier"] = body.tier
-    if body.models is not None:
-        after["models"] = sorted(set(body.models))
-    if body.clear_models:
-        after.pop("models", None)
-    if body.limits is not None:
-        after["limits"] = body.limits.json_dict()
-    if body.status is not None:
-        after["status"] = body.status
+    apply_update(documents, after, body)
     after["updatedAt"] = deps.now().isoformat(timespec="seconds")
     after[store.VERSION] = before["version"] + 1
     rendering.check(deps, documents, team=after)
