@@ -84,6 +84,8 @@ class JwtBase(_Strict):
     issuer: Annotated[str, Field(pattern=HTTPS_URL)]
     jwks_url: Annotated[str, Field(pattern=HTTPS_URL)]
     invoke_scope: Annotated[str, Field(pattern=r"^[!#-\[\]-~]{1,256}$")]
+    user_client_ids: list[Annotated[str, Field(pattern=CLIENT_ID)]] = []
+    """People's (SSO) app clients: on these, the token's ``team`` claim names the caller's team."""
 
 
 class PromptCachingBase(_Strict):

@@ -212,7 +212,7 @@ def access_log_fields(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, s
     fields = {LOG_FIELDS[name]: expr for name, expr in _LLM_LOG_EXPRESSIONS.items()}
     if base.jwt is not None:
         fields[LOG_FIELDS["client_id"]] = "jwt.client_id"  # Cognito access tokens name the app client here
-        fields.update(access_log_team_fields(overlay.teams, LOG_FIELDS["team"]))
+        fields.update(access_log_team_fields(overlay.teams, LOG_FIELDS["team"], base.jwt.user_client_ids))
     if base.log_bodies:
         fields.update({BODY_LOG_FIELDS[name]: expr for name, expr in _BODY_LOG_EXPRESSIONS.items()})
     return fields

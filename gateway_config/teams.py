@@ -16,6 +16,11 @@ Every route gets, after strict JWT validation:
      (``coalesce(json(request.body).model, "")``: a body that is not JSON or has no model counts as
      no model, which no list allows, so the rule cannot fail open). One entry per distinct list.
 
+Who a caller is (:func:`caller_team_expression`, :func:`members_condition`): a machine client is
+its team's by ``client_id``; a person signs in through one of ``jwt.user_client_ids`` (the SSO
+clients) and carries the team in the token's ``team`` claim, set by the pre-token trigger. The
+claim counts only on those clients, so a machine client can never name a team for itself.
+
 Names are exact: an allow-list entry matches the model string the client sends (before aliases).
 agentgateway allows at most 64 conditional entries; more distinct allow-lists than fit is a
 ``ValueError`` (the control plane should merge them into tiers).
@@ -37,10 +42,45 @@ SUSPENDED = (403, "team_suspended", "this team is suspended")
 MODEL_NOT_ALLOWED = (403, "model_not_allowed", "this team may not use the requested model")
 
 
-def access_log_team_fields(teams: Iterable[Team], key: str) -> dict[str, str]:
-    """The access log's ``team`` field: a lookup of ``jwt.client_id`` (left out for an unknown client)."""
+TEAM_CLAIM = "team"
+"""The access-token claim that names a person's team (set by the SSO pre-token trigger)."""
+
+
+def caller_team_expression(teams: Iterable[Team], user_client_ids: Iterable[str] = ()) -> Optional[str]:
+    """CEL that evaluates to the caller's team name: the owner of ``jwt.client_id``, or, on a
+    people's (SSO) client, the token's team claim. It fails (no value) for a caller of no team,
+    which the authorization rules refuse before anything else reads it. None without teams."""
+    teams = list(teams)
     owners = {client: team.name for team in teams for client in team.client_ids}
-    return {key: f"{cel.string_map(owners)}[jwt.client_id]"} if owners else {}
+    users = sorted(set(user_client_ids))
+    if not teams:
+        return None
+    by_client = f"{cel.string_map(owners)}[jwt.client_id]" if owners else None
+    if not users:
+        return by_client
+    claim = f"jwt.{TEAM_CLAIM}"
+    if by_client is None:
+        return claim
+    return f"(jwt.client_id in {cel.string_list(users)} ? {claim} : {by_client})"
+
+
+def members_condition(members: Iterable[Team], user_client_ids: Iterable[str] = ()) -> str:
+    """CEL that holds when the caller belongs to one of ``members``: by client id, or by the team
+    claim on a people's client."""
+    members = list(members)
+    condition = f"jwt.client_id in {cel.string_list(c for t in members for c in t.client_ids)}"
+    users = sorted(set(user_client_ids))
+    if users:
+        by_claim = (f"(jwt.client_id in {cel.string_list(users)} && "
+                    f"jwt.{TEAM_CLAIM} in {cel.string_list(t.name for t in members)})")
+        condition = f"({condition} || {by_claim})"
+    return condition
+
+
+def access_log_team_fields(teams: Iterable[Team], key: str, user_client_ids: Iterable[str] = ()) -> dict[str, str]:
+    """The access log's ``team`` field (left out for a caller of no team)."""
+    expression = caller_team_expression(teams, user_client_ids)
+    return {key: expression} if expression else {}
 
 
 def allowed_models(base: GatewayBase, team: Team) -> Optional[list[str]]:
@@ -57,30 +97,31 @@ def team_policies(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, Any]:
     # Cognito puts every granted scope in one space-separated string: match a whole token.
     rules = [f"(\" \" + jwt.scope + \" \").contains({cel.string(' ' + base.jwt.invoke_scope + ' ')})"]
     teams = overlay.teams
+    users = base.jwt.user_client_ids
     if teams:
-        rules.append(f"jwt.client_id in {cel.string_list(c for t in teams for c in t.client_ids)}")
+        rules.append(members_condition(teams, users))
     policies: dict[str, Any] = {"authorization": {"rules": [{"require": rule} for rule in rules]}}
-    entries = _refusals(base, teams)
+    entries = _refusals(base, teams, users)
     if entries:
         policies["directResponse"] = {"conditional": entries}
     return policies
 
 
-def _refusals(base: GatewayBase, teams: list[Team]) -> list[dict[str, Any]]:
+def _refusals(base: GatewayBase, teams: list[Team], users: list[str]) -> list[dict[str, Any]]:
     entries = []
-    over = [c for t in teams if t.status == "over-budget" for c in t.client_ids]
+    over = [t for t in teams if t.status == "over-budget"]
     if over:
-        entries.append(_refusal(f"jwt.client_id in {cel.string_list(over)}", BUDGET_EXHAUSTED))
-    suspended = [c for t in teams if t.status == "suspended" for c in t.client_ids]
+        entries.append(_refusal(members_condition(over, users), BUDGET_EXHAUSTED))
+    suspended = [t for t in teams if t.status == "suspended"]
     if suspended:
-        entries.append(_refusal(f"jwt.client_id in {cel.string_list(suspended)}", SUSPENDED))
-    by_list: dict[tuple[str, ...], list[str]] = {}
+        entries.append(_refusal(members_condition(suspended, users), SUSPENDED))
+    by_list: dict[tuple[str, ...], list[Team]] = {}
     for team in teams:
         models = allowed_models(base, team)
         if models is not None and team.status == "active":
-            by_list.setdefault(tuple(models), []).extend(team.client_ids)
-    for models, clients in sorted(by_list.items()):
-        condition = (f"jwt.client_id in {cel.string_list(clients)} && "
+            by_list.setdefault(tuple(models), []).append(team)
+    for models, members in sorted(by_list.items(), key=lambda item: item[0]):
+        condition = (f"{members_condition(members, users)} && "
                      f"!(coalesce(json(request.body).model, \"\") in {cel.string_list(models)})")
         entries.append(_refusal(condition, MODEL_NOT_ALLOWED))
     if len(entries) > MAX_CONDITIONAL_ENTRIES:
