@@ -30,7 +30,9 @@ class LiveConfigSettings(SettingsModel):
     deployment_strategy: Optional[Literal["immediate", "guarded"]] = None
     """``immediate``: every task gets a new version on its next poll, no bake; ``guarded``: the same,
     then AppConfig watches the config-sync and 5xx alarms for ``bakeMinutes`` and rolls back if
-    either fires (and the next publish waits for the bake). Default: guarded in prod, immediate otherwise."""
+    either fires (and the next publish waits for the bake). Applies to what ``pulumi up`` publishes;
+    control-plane changes (admin API, budgets) always go out immediately. Default: guarded in prod,
+    immediate otherwise."""
     bake_minutes: Annotated[int, Field(ge=1, le=10)] = 3
     """How long the guarded strategy watches the alarms after a deployment (at most 10: the next
     publish waits out a bake, inside the publisher's 15-minute Lambda limit). Default 3."""

@@ -83,6 +83,7 @@ def test_a_store_event_renders_the_saved_documents_with_the_store(table):
     assert resolved.save is None and (resolved.reason, resolved.actor) == ("price set", "admin-1")
     assert resolved.event["overlay"]["prices"] == {"anthropic": {"claude-x": {"input": "1"}}}
     assert resolved.event["base"] == event()["base"]
+    assert resolved.event["strategy"] == "immediate"  # never held behind a bake, whatever the default
     with pytest.raises(InvalidPublish, match="unknown store event key"):
         resolve({"source": "store", "base": {}}, table)
 
@@ -143,3 +144,14 @@ def test_without_a_control_table_a_store_event_is_refused_as_before(appconfig, m
     monkeypatch.setattr(handler_module, "_dynamodb", lambda: pytest.fail("no table without CONTROL_TABLE"))
     with pytest.raises(InvalidPublish, match="unknown event key"):
         handler_module.handler({"source": "store", "reason": "x", "actor": "y"}, None)
+
+
+def test_a_store_event_deploys_immediately_where_pulumi_publishes_are_guarded(appconfig, monkeypatch):
+    world, dynamodb = appconfig
+    table = Table(dynamodb, CONTROL)
+    save_documents(table, event()["base"], event()["overlay"], NOW)
+    _put(table, {**store.team_key("payments"), **STORE_TEAM})
+    _environment(monkeypatch, world, dynamodb, CONTROL_TABLE=CONTROL, DEFAULT_STRATEGY="guarded")
+    merged = {"base": event()["base"], "overlay": overlay_store.merge(event()["overlay"], [STORE_TEAM], None, [])}
+    _queue_first_publish(world, render_for_publish(merged).sha256(), IMMEDIATE_ID)
+    handler_module.handler({"source": "store", "reason": "budget exhausted", "actor": "usage-aggregator"}, None)
