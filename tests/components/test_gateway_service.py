@@ -212,7 +212,7 @@ def test_task_definition_fits_ecs_limit_with_everything_on(all_providers):
         **ALL_PROVIDERS,
         "auth": {"teamClients": {f"team-{i}": {"scopes": ["invoke"]} for i in range(20)}},
         "guardrails": {"enabled": True, "identifier": "abcdefghij12"},
-        "rateLimit": {"enabled": True, "requestsPerMinute": 100, "tokensPerMinute": 100000},
+        "rateLimit": {"mode": "global"},
         "routing": {**ALL_PROVIDERS["routing"], "modelAliases": {f"alias-{i}": "gpt-4o" for i in range(20)}},
     })
     size = len(big.one(TASK).inputs["containerDefinitions"].encode())
