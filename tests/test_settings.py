@@ -150,6 +150,7 @@ def test_region_is_required_and_checked():
         ({"rateLimit": {"cache": {"maxDataStorageGb": 2}}}, "ai-gateway:rateLimit.cache: applies to rateLimit.mode global only (the mode is local)"),
         ({"rateLimit": {"mode": "global", "image": "envoyproxy/ratelimit:master"}}, "ai-gateway:rateLimit.image: must be pinned"),
         ({"rateLimit": {"defaultTier": "gold"}}, "ai-gateway:rateLimit.defaultTier: 'gold' is not a tier"),
+        ({"rateLimit": {"mode": "off", "defaultTier": "sandbox"}}, "ai-gateway:rateLimit.defaultTier: rate limiting is off"),
         ({"tiers": {"standard": {"limits": {"tokensPerDay": 10}}}}, "ai-gateway:tiers.standard.limits.tokensPerDay: local rate limits count requests only"),
         ({"tiers": {"sandbox": {"limits": {"requestsPerMinute": 0}}}}, "ai-gateway:tiers.sandbox.limits.requestsPerMinute: input should be greater than or equal to 1"),
         ({"auth": {"teamClients": {"ml": {"limits": {"tokensPerMinute": 5}}}}}, "ai-gateway:auth.teamClients.ml.limits.tokensPerMinute: local rate limits count requests only"),

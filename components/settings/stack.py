@@ -134,6 +134,8 @@ class StackSettings(SettingsModel):
             for key in ("failure_mode", "image", "sidecar_cpu", "sidecar_memory", "cache"):
                 if key in rl.model_fields_set:
                     raise FieldProblem(f"rateLimit.{to_camel(key)}", f"applies to rateLimit.mode global only (the mode is {mode})")
+        if mode == "off" and "default_tier" in rl.model_fields_set:
+            raise FieldProblem("rateLimit.defaultTier", "rate limiting is off (rateLimit.mode off)")
         if "default_tier" in rl.model_fields_set and rl.default_tier not in self.tiers:
             raise FieldProblem("rateLimit.defaultTier", f"{rl.default_tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
         given = [(f"tiers.{name}.limits", tier.limits) for name, tier in sorted(self.tiers.items())
