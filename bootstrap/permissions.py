@@ -274,6 +274,10 @@ TABLE: dict[str, TypeAccess] = {
         names={"name": ("{prefix}/*",)},
         note="Query definitions have no resource-level permissions.",
     ),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": access(
+        grant(["logs:DeleteMetricFilter", "logs:PutMetricFilter"], LOG_GROUPS),
+        read(["logs:DescribeMetricFilters"], LOG_GROUPS),
+    ),
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": access(
         grant(["logs:DeleteSubscriptionFilter", "logs:PutSubscriptionFilter"], LOG_GROUPS),
         grant(["logs:PutSubscriptionFilter"], [arn("logs", "destination:{prefix}-*")]),
@@ -741,6 +745,9 @@ TABLE: dict[str, TypeAccess] = {
         read(["elasticache:DescribeServerlessCaches", "elasticache:ListTagsForResource"],
              [arn("elasticache", "serverlesscache:{prefix}-*")]),
         grant(["iam:CreateServiceLinkedRole"], [SLR], service_linked("elasticache.amazonaws.com")),
+        # The cache's CMK: ElastiCache creates a grant on it in the caller's name.
+        grant(["kms:CreateGrant", "kms:DescribeKey"], [KEYS], via("elasticache")),
+        grant(["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], ["*"]),
         names={"name": PREFIXED},
     ),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": access(
@@ -816,7 +823,7 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
-    "aws:elasticache/serverlessCache:ServerlessCache", "aws:cognito/identityProvider:IdentityProvider",
+    "aws:cognito/identityProvider:IdentityProvider",
 })
 """Types the control plane will bring: in the table now, granted only with
 ``permissions.resourceTypes: all`` until a stack contains them."""

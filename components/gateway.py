@@ -20,6 +20,7 @@ from .monitoring import Monitoring
 from .network import Network
 from .naming import Naming
 from .observability import Observability
+from .ratelimit import GlobalRateLimit
 from .renderers.agentgateway_config import api_key_env_var
 from .renderers.audit_tables import ADMIN_FILTER_PATTERN, ADMIN_TABLE
 from .settings import LoadedSettings
@@ -78,9 +79,11 @@ class AiGateway(pulumi.ComponentResource):
                      observability=self.observability, edge=self.edge, opts=child)
             if settings.control_plane_enabled else None
         )
+        self.ratelimit = (GlobalRateLimit("ratelimit", ctx, self.network, self.edge, opts=child)
+                          if settings.ratelimit_sidecar else None)
         self.service = GatewayService(
             "service", ctx, self.network, self.edge, self.observability, self.live_config, loaded.api_keys,
-            opts=child, guardrail=self.guardrail,
+            opts=child, guardrail=self.guardrail, ratelimit=self.ratelimit,
         )
         self.usage = UsagePlane(ctx, self.observability, self.monitoring, self.live_config, self.control_store,
                                  opts=child)
@@ -106,5 +109,7 @@ class AiGateway(pulumi.ComponentResource):
             **(self.control_store.outputs if self.control_store else {}),
             **(self.admin_api.outputs if self.admin_api else {}),
             **(self.audit.outputs if self.audit else {}),
+            **(self.ratelimit.outputs if self.ratelimit else {}),
+            "rateLimitMode": settings.rate_limit_mode,
         }
         self.register_outputs(self.outputs)

@@ -37,7 +37,8 @@ from .renderers import collector_config as otel
 from .renderers import iam_policies as iam
 from .renderers.function_policies import appconfig_agent_statements
 from .renderers.policy_documents import service_key_policy
-from .renderers.task_definition import GATEWAY, VOLUMES, TaskRenderContext, agent_manifest, container_definitions_json
+from .ratelimit import GlobalRateLimit
+from .renderers.task_definition import GATEWAY, TaskRenderContext, agent_manifest, container_definitions_json, volumes
 from .settings import KEYED_PROVIDERS
 
 HEALTH_CHECK_GRACE_SECONDS = 60
@@ -72,7 +73,8 @@ class GatewayService(pulumi.ComponentResource):
 
     def __init__(self, name: str, ctx: StackContext, network: Network, edge: Edge,
                  observability: Observability, live_config: LiveConfig, api_keys: Mapping[str, Any],
-                 opts: pulumi.ResourceOptions | None = None, guardrail: Optional[Guardrail] = None):
+                 opts: pulumi.ResourceOptions | None = None, guardrail: Optional[Guardrail] = None,
+                 ratelimit: Optional[GlobalRateLimit] = None):
         super().__init__("ai-gateway:service:GatewayService", name, None, opts)
         s = ctx.settings
         naming = ctx.naming
@@ -252,8 +254,13 @@ class GatewayService(pulumi.ComponentResource):
         agent_image = (pulumi.Output.concat(self.repository.repository_url, ":", mirrored) if mirrored
                        else pulumi.Output.from_input(s.live_config.agent_image))
 
+        rl_tag = s.rate_limit.mirrored_tag
+        ratelimit_image = (pulumi.Output.concat(self.repository.repository_url, ":", rl_tag) if rl_tag
+                           else pulumi.Output.from_input(s.rate_limit.image))
+        cache_endpoint = ratelimit.endpoint if ratelimit is not None else pulumi.Output.from_input("")
+
         def render(a: list[Any]) -> str:
-            secret_arn_by_provider, gateway_group, collector_group, metrics_group, image, documents = a
+            secret_arn_by_provider, gateway_group, collector_group, metrics_group, image, documents, rl_image, cache = a
             return container_definitions_json(s, TaskRenderContext(
                 region=ctx.region,
                 collector_config_yaml=otel.to_yaml(collector_config(metrics_group)),
@@ -264,6 +271,8 @@ class GatewayService(pulumi.ComponentResource):
                 agent_manifest=manifest,
                 poll_interval_seconds=s.live_config.poll_interval_seconds,
                 startup_fingerprint=gateway_config.startup_fingerprint(documents["base"]),
+                ratelimit_image=rl_image if ratelimit is not None else None,
+                ratelimit_cache=cache or None,
             ))
 
         self.container_definitions: pulumi.Output[str] = pulumi.Output.all(
@@ -273,6 +282,8 @@ class GatewayService(pulumi.ComponentResource):
             observability.metrics_log_group.name,
             agent_image,
             live_config.documents,
+            ratelimit_image,
+            cache_endpoint,
         ).apply(render)
 
         self.task_definition = aws.ecs.TaskDefinition(
@@ -287,7 +298,7 @@ class GatewayService(pulumi.ComponentResource):
             ),
             execution_role_arn=self.execution_role.arn,
             task_role_arn=self.task_role.arn,
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in VOLUMES],
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in volumes(s)],
             container_definitions=self.container_definitions,
             # Keep superseded revisions registered so a circuit-breaker rollback can always use them.
             skip_destroy=True,

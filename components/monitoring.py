@@ -15,7 +15,7 @@ from .naming import service_names
 from .observability import Observability
 from .renderers.alarms import ROLLBACK_ALARMS, AlarmSpec, AlarmTargets, alarm_specs
 from .renderers.dashboard import DashboardTargets, dashboard_body
-from .renderers.log_queries import QUERIES
+from .renderers.log_queries import QUERIES, RATE_LIMIT_ERROR_FILTER, RATE_LIMIT_ERRORS_METRIC
 from .renderers.metrics_catalog import DASHBOARD_PANELS
 from .renderers.policy_documents import service_key_policy
 from .renderers.usage_dashboard import usage_panels
@@ -56,6 +56,19 @@ class Monitoring(pulumi.ComponentResource):
         """Where alarms go (the created topic or the settings' topics)."""
 
         cluster_name, service_name = service_names(ctx.naming)
+        self.rate_limit_errors: Optional[aws.cloudwatch.LogMetricFilter] = None
+        if s.ratelimit_sidecar:
+            # What the rate-limit alarm watches: agentgateway's warning on a failed ShouldRateLimit call.
+            self.rate_limit_errors = aws.cloudwatch.LogMetricFilter(
+                f"{name}-rate-limit-errors",
+                name=ctx.naming.physical("rate-limit-errors"),
+                log_group_name=observability.gateway_log_group.name,
+                pattern=RATE_LIMIT_ERROR_FILTER,
+                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                    name=RATE_LIMIT_ERRORS_METRIC, namespace=s.observability.metrics_namespace, value="1",
+                    unit="Count"),
+                opts=child_opts(self),
+            )
         targets = AlarmTargets(
             load_balancer=edge.load_balancer.arn_suffix, target_group=edge.target_group.arn_suffix,
             cluster=cluster_name, service=service_name, metrics_namespace=s.observability.metrics_namespace,

@@ -24,7 +24,8 @@ GO_DURATION = re.compile(r"^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$")
 HOST_KEYS = frozenset({"host", "hostOverride", "statsAddr", "readinessAddr"})
 DURATION_KEYS = frozenset({"duration", "fillInterval", "requestTimeout", "backendRequestTimeout", "backoff",
                            "maxAge", "http1IdleTimeout"})
-CEL_KEYS = frozenset({"unhealthyExpression", "filter", "condition", "precondition", "require", "allow", "deny"})
+CEL_KEYS = frozenset({"unhealthyExpression", "filter", "condition", "precondition", "require", "allow", "deny",
+                      "limitOverride", "cost"})
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 _PATH = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\s*\()?")
 _CEL_WORDS = frozenset({"true", "false", "null", "in"})
@@ -60,6 +61,12 @@ def cel_expressions(config: Any) -> list[str]:
     """Every CEL expression of a gateway config (policy conditions and rules, access-log fields)."""
     expressions = [v for _, v in values_under(config, CEL_KEYS) if isinstance(v, str)]
     add = (((config.get("frontendPolicies") or {}).get("accessLog") or {}).get("add") or {}) if isinstance(config, dict) else {}
+    # Rate-limit descriptor values and header transformations are CEL too.
+    for path, value in walk(config):
+        if isinstance(value, str) and len(path) >= 3 and (
+                (path[-1] == "value" and "descriptors" in path and path[-3] == "entries")
+                or path[-2] in ("set", "add") and "transformations" in path):
+            expressions.append(value)
     return expressions + [v for v in add.values() if isinstance(v, str)]
 
 

@@ -105,18 +105,63 @@ class GuardrailBase(_Strict):
     region: Annotated[str, Field(pattern=REGION)]
 
 
-class RateLimitBase(_Strict):
-    """Local (per task) rate limits on every route."""
+LIMIT_MAX = 1_000_000_000
+"""Largest limit a setting may carry (the rate-limit protocol's ``requests_per_unit`` is a uint32)."""
+Limit = Optional[Annotated[int, Field(ge=1, le=LIMIT_MAX)]]
+RateLimitMode = Literal["local", "global"]
+FailureMode = Literal["open", "closed"]
 
-    requests_per_minute: Annotated[int, Field(ge=1)]
-    tokens_per_minute: Optional[Annotated[int, Field(ge=1)]] = None
+
+class Limits(_Strict):
+    """A team's rate limits; a field left unset (None) is no limit of that kind (for a team: its tier's)."""
+
+    requests_per_minute: Limit = None
+    tokens_per_minute: Limit = None
+    tokens_per_day: Limit = None
+
+    def over(self, fallback: "Limits") -> "Limits":
+        """These limits, with ``fallback``'s for every field left unset."""
+        return Limits(**{name: getattr(self, name) if getattr(self, name) is not None else getattr(fallback, name)
+                         for name in Limits.model_fields})
+
+    def token_fields(self) -> list[str]:
+        """camelCase names of the token limits that are set."""
+        return [to_camel(name) for name in ("tokens_per_minute", "tokens_per_day") if getattr(self, name) is not None]
+
+
+class RateLimitBase(_Strict):
+    """Per-team rate limits on every route (settings ``rateLimit``; the numbers come from tiers and teams).
+
+    ``local``: agentgateway's own buckets, one per team, per task (each task allows the whole
+    limit; a reload refills them), requests per minute only. ``global``: every task asks the
+    rate-limit service (envoyproxy/ratelimit at ``service``), which counts in one shared store.
+    """
+
+    mode: RateLimitMode
+    failure_mode: FailureMode = "closed"
+    """``global`` only: what a request gets when the rate-limit service fails (closed: 500)."""
+    service: Optional[Annotated[str, Field(pattern=r"^[a-z0-9.-]+:\d{1,5}$")]] = None
+    """``global`` only: ``host:port`` of the rate-limit service's gRPC listener."""
+    domain: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] = "ai-gateway"
+    """``global`` only: the rate-limit domain (the service's static config declares it)."""
+    default_tier: Optional[Annotated[str, Field(pattern=TEAM_NAME)]] = None
+    """Tier whose limits a caller of no team gets (only when the overlay has no teams: with teams,
+    such a caller is refused before any limit); None: no limits for it."""
+
+    @model_validator(mode="after")
+    def _service_when_global(self) -> "RateLimitBase":
+        if (self.mode == "global") != (self.service is not None):
+            raise ValueError("rate_limit.service is required in global mode and only there")
+        return self
 
 
 class TierBase(_Strict):
-    """What a tier grants its teams (limits arrive with per-team rate limiting)."""
+    """What a tier grants its teams: models and default rate limits."""
 
     models: Optional[list[Model]] = None
     """Models the tier's teams may request (exact names, as the client sends them); None: every model."""
+    limits: Limits = Limits()
+    """The tier's default rate limits (a team's own ``limits`` replace them field by field)."""
 
 
 class GatewayBase(_Strict):
@@ -150,6 +195,8 @@ class GatewayBase(_Strict):
         _check_groups(self.routing.fallback_groups, set(names))
         if self.count_tokens == "anthropic" and "anthropic" not in names:
             raise ValueError("count_tokens: anthropic is not an enabled provider")
+        if self.rate_limit is not None and self.rate_limit.default_tier not in (None, *self.tiers):
+            raise ValueError(f"rate_limit.default_tier: {self.rate_limit.default_tier!r} is not a tier")
         return self
 
     def provider(self, name: str) -> ProviderBase:
@@ -166,6 +213,8 @@ class Team(_Strict):
     status: TeamStatus = "active"
     models: Optional[list[Model]] = None
     """Models the team may request; None: what its tier allows."""
+    limits: Optional[Limits] = None
+    """The team's own rate limits, each replacing its tier's; None: the tier's."""
 
 
 class RoutingOverrides(_Strict):
@@ -215,6 +264,13 @@ def check_overlay_against_base(base: GatewayBase, overlay: GatewayOverlay) -> No
     for team in overlay.teams:
         if team.tier not in base.tiers:
             raise ValueError(f"teams.{team.name}.tier: {team.tier!r} is not a tier of this stack ({', '.join(sorted(base.tiers))})")
+        if team.limits is not None and base.rate_limit is None:
+            raise ValueError(f"teams.{team.name}.limits: rate limiting is off in this stack (rateLimit.mode off)")
+        if team.limits is not None and base.rate_limit is not None and base.rate_limit.mode == "local":
+            tokens = team.limits.token_fields()
+            if tokens:
+                raise ValueError(f"teams.{team.name}.limits.{tokens[0]}: local rate limits count requests only;"
+                                 " token limits need rateLimit.mode global")
     if overlay.routing.fallback_groups is not None:
         _check_groups(overlay.routing.fallback_groups, {p.name for p in base.providers})
 

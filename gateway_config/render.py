@@ -24,7 +24,8 @@ What the gateway config does:
 - ``count-tokens``: exact routes for ``/v1/messages/count_tokens`` when Bedrock cannot count
   (docs/adr/0010);
 - on every route: JWT validation (strict; Cognito), the invoke scope and the team rules
-  (:mod:`gateway_config.teams`), local rate limits, retry, timeout, model aliases, prompt
+  (:mod:`gateway_config.teams`), per-team rate limits (:mod:`gateway_config.ratelimit`), retry,
+  timeout, model aliases, prompt
   caching and Bedrock Guardrails (request and response, streaming included);
 - OTLP/gRPC tracing to the collector sidecar, access-log fields (:data:`LOG_FIELDS`), and an
   HTTP/1 idle timeout longer than the load balancer's.
@@ -49,6 +50,7 @@ from typing import Any, Mapping
 from . import prices
 from .expand import EnvRef, escape
 from .model import GatewayBase, GatewayOverlay, ProviderBase, check_overlay_against_base
+from . import ratelimit
 from .teams import access_log_team_fields, team_policies
 
 GATEWAY_PORT = 8787
@@ -61,7 +63,6 @@ FALLBACK_ROUTE = "llm"
 ROUTE_NAMESPACE = "default"
 RETRY_STATUS_CODES = (429, 500, 502, 503, 504)
 UNHEALTHY_EXPRESSION = "response.code >= 500 || response.code == 429"
-RATE_LIMIT_WINDOW = "60s"
 COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
 COUNT_TOKENS_ROUTE = "count-tokens"
 TOKEN_ESTIMATOR = "token-estimate"
@@ -120,6 +121,7 @@ LOG_FIELDS: Mapping[str, str] = MappingProxyType({
     "cost_usd": "cost_usd",  # USD, when the model catalog prices the model
     "client_id": "client_id",  # with JWT validation
     "team": "team",  # with JWT validation: the caller's team
+    "rate_limit": "rate_limit",  # with rate limits, on a 429 a limit answered: "<limit>=<number>"
 })
 """Logical name -> JSON key of agentgateway's access log: the single source for queries and dashboards."""
 
@@ -187,9 +189,18 @@ def render(base: GatewayBase | Mapping[str, Any], overlay: GatewayOverlay | Mapp
             "accessLog": {"add": access_log_fields(base, overlay)},
             "tracing": {"host": COLLECTOR_OTLP_GRPC, "protocol": "grpc", "randomSampling": float(base.trace_sampling_ratio)},
         },
-        "binds": [{"port": GATEWAY_PORT, "listeners": [{"name": "main", "protocol": "HTTP", "routes": routes}]}],
+        "binds": [{"port": GATEWAY_PORT, "listeners": [_listener(base, routes)]}],
     }
     return Rendered(config=escape(config), catalog=prices.model_catalog(overlay.prices or None))
+
+
+def _listener(base: GatewayBase, routes: list[dict[str, Any]]) -> dict[str, Any]:
+    listener: dict[str, Any] = {"name": "main", "protocol": "HTTP"}
+    policies = ratelimit.listener_policies(base)
+    if policies:
+        listener["policies"] = policies
+    listener["routes"] = routes
+    return listener
 
 
 def to_json(config: Mapping[str, Any]) -> str:
@@ -213,6 +224,7 @@ def access_log_fields(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, s
     if base.jwt is not None:
         fields[LOG_FIELDS["client_id"]] = "jwt.client_id"  # Cognito access tokens name the app client here
         fields.update(access_log_team_fields(overlay.teams, LOG_FIELDS["team"], base.jwt.user_client_ids))
+    fields.update(ratelimit.access_log_fields(base, overlay, LOG_FIELDS["rate_limit"]))
     if base.log_bodies:
         fields.update({BODY_LOG_FIELDS[name]: expr for name, expr in _BODY_LOG_EXPRESSIONS.items()})
     return fields
@@ -306,26 +318,12 @@ def _route_policies(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, Any
         # No audiences: Cognito access tokens carry `client_id`, not `aud`.
         policies["jwtAuth"] = {"mode": "strict", "issuer": base.jwt.issuer, "jwks": {"url": base.jwt.jwks_url}}
         policies.update(team_policies(base, overlay))
-    if base.rate_limit is not None:
-        policies["localRateLimit"] = _rate_limits(base)
+    policies.update(ratelimit.route_policies(base, overlay))
     if base.routing.retry_attempts > 0:
         policies["retry"] = {"attempts": base.routing.retry_attempts, "codes": list(RETRY_STATUS_CODES)}
     policies["timeout"] = {"requestTimeout": f"{base.routing.request_timeout_seconds}s"}
     policies["ai"] = _ai_policy(base, overlay)
     return policies
-
-
-def _rate_limits(base: GatewayBase) -> list[dict[str, Any]]:
-    limits = base.rate_limit
-    assert limits is not None
-    specs = [_bucket(limits.requests_per_minute, "requests")]
-    if limits.tokens_per_minute:
-        specs.append(_bucket(limits.tokens_per_minute, "tokens"))
-    return specs
-
-
-def _bucket(per_minute: int, kind: str) -> dict[str, Any]:
-    return {"maxTokens": per_minute, "tokensPerFill": per_minute, "fillInterval": RATE_LIMIT_WINDOW, "type": kind}
 
 
 def _ai_policy(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, Any]:

@@ -28,7 +28,7 @@ ALL_PROVIDERS = {
     "routing": {"fallbackGroups": [["bedrock", "google"], ["anthropic", "openai", "azure"]],
                 "modelAliases": {"fast": "anthropic.claude-3-5-haiku-20241022-v1:0"}},
     "guardrails": {"enabled": True, "identifier": "abcdefghij12"},
-    "rateLimit": {"enabled": True, "requestsPerMinute": 60, "tokensPerMinute": 50000},
+    "rateLimit": {"mode": "global", "failureMode": "closed"},
 }
 VARIANTS = {
     "dev": ("dev", None),

@@ -26,6 +26,7 @@ PREVIEW_UNDECIDABLE = {
     "aws-iam-policy-no-wildcard-action", "aws-iam-policy-wildcard-resource-allowlist",
     "aws-iam-policy-wildcard-only-action-scoped", "aws-lambda-function-no-plaintext-secrets",
     "aws-ecs-task-config-from-watched-file", "aws-appconfig-reader-scoped", "aws-audit-no-prompt-bodies",
+    "aws-ecs-rate-limit-service-hardened",
 }
 """Policies that read values only known after deploy (container JSON, IAM documents, function
 environments and the published gateway base, built from ARNs and ids)."""

@@ -62,7 +62,8 @@ def test_synth_writes_inventory_configs_and_report(stack, process, tmp_path, req
     assert "outputs:" in result.stdout
     mirror = json.loads((out / "synth.json").read_text())["mirror"]
     assert mirror["repository"] == f"ai-gateway-{stack}-images"
-    assert [image["tag"] for image in mirror["images"]] == ["aws-appconfig-agent-2.0.13147"]
+    global_limits = ["ratelimit-3e085e5b"] if stack == "prod" else []  # prod: envoyproxy/ratelimit too
+    assert [image["tag"] for image in mirror["images"]] == ["aws-appconfig-agent-2.0.13147", *global_limits]
     assert all(urn.startswith(f"urn:pulumi:{stack}::ai-gateway::ai-gateway:index:AiGateway") for urn in mirror["targets"])
 
 

@@ -265,7 +265,15 @@ def _firehose(name, physical, inputs, region, acct, rid):
     return {"id": arn, "arn": arn}
 
 
+def _serverless_cache(name, physical, inputs, region, acct, rid):
+    address = f"{physical}-{_alnum('cache' + name, 6)}.serverless.{''.join(p[0] for p in region.split('-')[:-1])}{region.split('-')[-1]}.cache.amazonaws.com"
+    return {"arn": f"arn:aws:elasticache:{region}:{acct}:serverlesscache:{physical}",
+            "endpoints": [{"address": address, "port": 6379}],
+            "readerEndpoints": [{"address": address, "port": 6380}]}
+
+
 _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "aws:elasticache/serverlessCache:ServerlessCache": _serverless_cache,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _firehose,
     "aws:appconfig/application:Application": _appconfig_application,
     "aws:appconfig/environment:Environment": _appconfig_child("environment", "environmentId"),

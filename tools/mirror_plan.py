@@ -6,7 +6,8 @@ Pure functions of the stack's settings and its offline inventory::
     {"repository": "ai-gateway-dev-images", "region": "us-east-1",
      "targets": ["urn:pulumi:dev::ai-gateway::ai-gateway:index:AiGateway::ai-gateway", ...],
      "images": [{"source": "public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147",
-                 "tag": "aws-appconfig-agent-2.0.13147"}]}
+                 "tag": "aws-appconfig-agent-2.0.13147"},
+                {"source": "docker.io/envoyproxy/ratelimit:3e085e5b", "tag": "ratelimit-3e085e5b"}]}
 
 - ``repository``: the physical name of the stack's image repository; ``region``: the stack's
   ``aws:region``, where that repository is (not necessarily the CI's default region).
@@ -15,8 +16,9 @@ Pure functions of the stack's settings and its offline inventory::
   of. The engine refuses to create a targeted resource whose dependency or parent would be left
   out, and it adds the stack and the providers by itself. These are the engine's URNs, which are
   not the inventory's (see :func:`engine_urns`).
-- ``images``: what to copy, ``source`` (upstream reference) to ``tag`` (in the repository). Empty
-  when the agent image is pinned by digest: nothing is then mirrored. A tag whose upstream the
+- ``images``: what to copy, ``source`` (upstream reference) to ``tag`` (in the repository): the
+  AppConfig Agent and, in ``rateLimit.mode`` global, envoyproxy/ratelimit. An image pinned by
+  digest is not mirrored. A tag whose upstream the
   program does not know (``liveConfig.agentImage: ecr:<some-tag>``) has ``source: null``: it must
   already be in the repository, put there by whoever chose it.
 """
@@ -27,12 +29,15 @@ import re
 from typing import Any, Mapping, Optional, Sequence
 
 from components.settings.live_config import APPCONFIG_AGENT_SOURCE, LiveConfigSettings
+from components.settings.llm import RATELIMIT_SOURCE, RateLimitSettings
 
 REPOSITORY_TYPE = "aws:ecr/repository:Repository"
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 AGENT_TAG = re.compile(r"^aws-appconfig-agent-(?P<version>[0-9][A-Za-z0-9._-]*)$")
 """Tags the program names after an AppConfig Agent release: the upstream is that release."""
+RATELIMIT_TAG = re.compile(r"^ratelimit-(?P<commit>[0-9a-f]{7,40})$")
+"""Tags the program names after an envoyproxy/ratelimit build (its images are tagged by short commit)."""
 
 Row = Mapping[str, Any]
 
@@ -91,14 +96,21 @@ def create_targets(inventory: Mapping[str, Any], urn: str) -> list[str]:
     return sorted(names[u] for u in seen)
 
 
-def images_to_mirror(live_config: LiveConfigSettings) -> list[dict[str, Optional[str]]]:
-    """The images the stack expects in its repository, each with its upstream (None if unknown)."""
+def images_to_mirror(live_config: LiveConfigSettings,
+                     rate_limit: Optional[RateLimitSettings] = None) -> list[dict[str, Optional[str]]]:
+    """The images the stack expects in its repository, each with its upstream (None if unknown):
+    the AppConfig Agent, and, when ``rate_limit`` is given (global mode), envoyproxy/ratelimit."""
+    images: list[dict[str, Optional[str]]] = []
     tag = live_config.mirrored_tag
-    if tag is None:
-        return []
-    release = AGENT_TAG.match(tag)
-    source = f"{APPCONFIG_AGENT_SOURCE}:{release.group('version')}" if release else None
-    return [{"source": source, "tag": tag}]
+    if tag is not None:
+        release = AGENT_TAG.match(tag)
+        source = f"{APPCONFIG_AGENT_SOURCE}:{release.group('version')}" if release else None
+        images.append({"source": source, "tag": tag})
+    tag = rate_limit.mirrored_tag if rate_limit is not None else None
+    if tag is not None:
+        build = RATELIMIT_TAG.match(tag)
+        images.append({"source": f"{RATELIMIT_SOURCE}:{build.group('commit')}" if build else None, "tag": tag})
+    return images
 
 
 def repository_row(inventory: Mapping[str, Any]) -> Row:
@@ -109,14 +121,15 @@ def repository_row(inventory: Mapping[str, Any]) -> Row:
     return found[0]
 
 
-def mirror_plan(inventory: Mapping[str, Any], live_config: LiveConfigSettings, region: str) -> dict[str, Any]:
+def mirror_plan(inventory: Mapping[str, Any], live_config: LiveConfigSettings, region: str,
+                rate_limit: Optional[RateLimitSettings] = None) -> dict[str, Any]:
     """The ``mirror`` entry of ``synth.json`` (see the module docstring)."""
     repository = repository_row(inventory)
     return {
         "repository": repository["inputs"]["name"],
         "region": region,
         "targets": create_targets(inventory, repository["urn"]),
-        "images": images_to_mirror(live_config),
+        "images": images_to_mirror(live_config, rate_limit),
     }
 
 

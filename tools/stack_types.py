@@ -28,7 +28,7 @@ EVERYTHING_ON: dict[str, Any] = {
     "network": {"interfaceEndpoints": ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "bedrock-runtime", "sts",
                                        "monitoring", "xray", "kms"]},
     "guardrails": {"enabled": True},
-    "rateLimit": {"enabled": True},
+    "rateLimit": {"mode": "global"},
     "promptCaching": {"enabled": True},
     "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": True}, "openai": {"enabled": True},
                   "azure": {"enabled": True, "resourceName": "synth", "model": "synth"}, "google": {"enabled": True}},

@@ -150,6 +150,20 @@ def policy_report(inventory: Inventory, config_name: str) -> Optional[dict[str, 
     return {"violations": violations}
 
 
+RATE_LIMIT_LINES = {
+    "off": "rate limits: off (rateLimit.mode off; the WAF's per-IP rule still applies)",
+    "local": ("rate limits: local, per task: each gateway task counts on its own (N tasks allow N times a"
+              " team's limit) and every config reload or rollout refills the buckets; requests per minute only"),
+    "global": ("rate limits: global: one count for the whole fleet in envoyproxy/ratelimit (a sidecar per"
+               " task) over ElastiCache Serverless for Valkey; requests and tokens per minute, tokens per day"),
+}
+
+
+def rate_limit_line(mode: str) -> str:
+    """The summary's line on how rate limits count (``rateLimitMode`` output)."""
+    return RATE_LIMIT_LINES[mode]
+
+
 def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment: Optional[str],
             policy_config: Optional[str] = None, warnings: Sequence[str] = ()) -> str:
     """A short human summary: resources by type, outputs, cost, policy config and result.
@@ -166,6 +180,8 @@ def summary(inventory: Inventory, report: Optional[dict[str, Any]], environment:
     for key, value in sorted(inventory.outputs.items()):
         lines.append(f"  {key} = {json.dumps(value)}")
     lines.append(cost_summary_line(inventory.to_json()))
+    if "rateLimitMode" in inventory.outputs:
+        lines.append(rate_limit_line(str(inventory.outputs["rateLimitMode"])))
     lines += [f"warning: {w}" for w in warnings]
     if report is None:
         lines.append("policy: pack not present")
@@ -227,7 +243,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     }
     if not other:
         loaded = stack_settings(stack)
-        written["mirror"] = mirror_plan(inventory.to_json(), loaded.settings.live_config, loaded.region)
+        s = loaded.settings
+        written["mirror"] = mirror_plan(inventory.to_json(), s.live_config, loaded.region,
+                                        s.rate_limit if s.ratelimit_sidecar else None)
     (out / "synth.json").write_text(json.dumps(written, indent=2) + "\n")
     print(summary(inventory, report, environment, policy_config, warnings))
     print(f"wrote {out}")

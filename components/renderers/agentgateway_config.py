@@ -40,6 +40,7 @@ from gateway_config.render import (  # noqa: F401 (re-exported for callers)
 
 from components.settings import KEYED_PROVIDERS, REGION_PATTERN, StackSettings
 from components.settings.auth import DEFAULT_TEAM
+from components.settings.teams import tier_limits
 
 KEEPALIVE_MARGIN_SECONDS = 60
 """How much longer than the ALB's idle timeout the gateway keeps an idle HTTP/1 connection open."""
@@ -47,6 +48,9 @@ CONFIG_DIR = "/config"
 """Where the task's shared volume holds the live files (the AppConfig agent writes, agentgateway reads)."""
 GATEWAY_CONFIG_FILE = f"{CONFIG_DIR}/gateway.json"
 CATALOG_FILE = f"{CONFIG_DIR}/catalog.json"
+RATELIMIT_GRPC_PORT = 8081
+RATELIMIT_SERVICE = f"127.0.0.1:{RATELIMIT_GRPC_PORT}"
+"""Where the gateway reaches the rate-limit sidecar (same task, same network namespace)."""
 _GUARDRAIL_ARN_REGION = re.compile(r"^arn:aws[a-z-]*:bedrock:([a-z0-9-]+):")
 
 
@@ -159,7 +163,8 @@ def gateway_base(settings: StackSettings, ctx: GatewayRenderContext) -> GatewayB
             "requestTimeoutSeconds": settings.routing.request_timeout_seconds,
             "evictionSeconds": settings.routing.eviction_seconds,
         },
-        "tiers": {name: {"models": tier.models} for name, tier in settings.tiers.items()},
+        "tiers": {name: {"models": tier.models, "limits": tier_limits(name, tier).as_document()}
+                  for name, tier in settings.tiers.items()},
         "countTokens": count_tokens_backend(settings),
         "logBodies": settings.audit_bodies,
     }
@@ -173,9 +178,13 @@ def gateway_base(settings: StackSettings, ctx: GatewayRenderContext) -> GatewayB
         identifier, version = guardrail_reference(settings, ctx)
         base["guardrail"] = {"identifier": identifier, "version": version,
                              "region": guardrail_region(settings, ctx.region)}
-    if settings.rate_limit.enabled:
-        base["rateLimit"] = {"requestsPerMinute": settings.rate_limit.requests_per_minute,
-                             "tokensPerMinute": settings.rate_limit.tokens_per_minute}
+    mode = settings.rate_limit_mode
+    if mode != "off":
+        base["rateLimit"] = {"mode": mode}
+        if settings.rate_limit.default_tier in settings.tiers:
+            base["rateLimit"]["defaultTier"] = settings.rate_limit.default_tier
+        if mode == "global":
+            base["rateLimit"].update(failureMode=settings.rate_limit_failure_mode, service=RATELIMIT_SERVICE)
     return GatewayBase.model_validate(base)
 
 
@@ -194,8 +203,11 @@ def settings_overlay(settings: StackSettings, ctx: GatewayRenderContext) -> Gate
             teams.append({"name": DEFAULT_TEAM, "clientIds": [ctx.default_client_id]})
         for name, client in sorted(settings.auth.team_clients.items()):
             if name in by_team:
-                teams.append({"name": name, "clientIds": sorted(by_team[name]), "tier": client.tier,
-                              "status": client.status, "models": client.models})
+                team = {"name": name, "clientIds": sorted(by_team[name]), "tier": client.tier,
+                        "status": client.status, "models": client.models}
+                if client.limits is not None:
+                    team["limits"] = client.limits.as_document()
+                teams.append(team)
     return GatewayOverlay.model_validate({"teams": teams, "prices": settings.pricing.overrides})
 
 

@@ -8,6 +8,7 @@ from typing import Any, Optional
 from components.settings import StackSettings
 
 from . import aws_metrics as aws
+from .log_queries import RATE_LIMIT_ERRORS_METRIC
 from .metrics_catalog import CONFIG_SYNCHRONIZED
 
 CONFIG_SYNC_ALARM = "config-sync-failed"
@@ -58,6 +59,23 @@ class AlarmTargets:
     """Namespace of the collector's EMF metrics (``observability.metricsNamespace``)."""
 
 
+RATE_LIMIT_ALARM = "rate-limit-service-errors"
+
+
+def _rate_limit_alarms(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
+    if not settings.ratelimit_sidecar:
+        return []
+    effect = ("requests go through unlimited" if settings.rate_limit_failure_mode == "open"
+              else "requests are answered 500")
+    return [AlarmSpec(
+        role=RATE_LIMIT_ALARM,
+        description=f"The gateway's calls to the rate-limit sidecar failed for 2 min ({effect}): see the"
+                    " rate-limit-service-errors query and the ratelimit container's log.",
+        comparison="GreaterThanThreshold", threshold=0, evaluation_periods=2,
+        metrics=(MetricRef("rlsErrors", t.metrics_namespace, RATE_LIMIT_ERRORS_METRIC, {}),),
+    )]
+
+
 def alarm_specs(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
     """The stack's alarms (thresholds from ``observability.alarms`` and the service settings)."""
     a = settings.observability.alarms
@@ -65,7 +83,7 @@ def alarm_specs(settings: StackSettings, t: AlarmTargets) -> list[AlarmSpec]:
     tg = {"TargetGroup": t.target_group, "LoadBalancer": t.load_balancer}
     svc = {"ClusterName": t.cluster, "ServiceName": t.service}
     minutes = a.evaluation_minutes
-    return [
+    return _rate_limit_alarms(settings, t) + [
         AlarmSpec(
             role=ERROR_RATE_ALARM,
             description=f"More than {a.error_rate_percent}% of requests failed with 5xx (gateway or ALB) for {minutes} min.",

@@ -62,6 +62,7 @@ ACCESS_COLUMN_TYPES: Mapping[str, str] = MappingProxyType({
     "cost_usd": "double",
     "client_id": "string",
     "team": "string",
+    "rate_limit": "string",
     "prompt": "array<struct<role:string,content:string>>",
     "completion": "array<string>",
 })

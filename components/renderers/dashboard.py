@@ -106,6 +106,7 @@ def widgets(t: DashboardTargets) -> list[dict[str, Any]]:
             f"{scope} | filter {_f('status')} >= 500 | fields @timestamp, {_f('path')}, {_f('status')},"
             f" {_f('provider')}, {_f('error')} | sort @timestamp desc | limit 50"), t),
     ]
+    out.append(_log_widget("Throttled requests by team and limit", QUERIES["throttled-by-team"], t))
     out.append(_log_widget("Config reload errors", QUERIES["config-reload-errors"], t))
     if t.alarm_arns:
         out.append({"type": "alarm", "properties": {"title": "Alarms", "alarms": list(t.alarm_arns)}})

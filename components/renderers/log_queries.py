@@ -19,6 +19,13 @@ def insights_field(logical: str) -> str:
 
 
 _f = insights_field
+RATE_LIMIT_SERVICE_FAILED = "ratelimit service failed"
+"""The start of agentgateway v1.4.1's warning when a ``ShouldRateLimit`` call fails
+(``crates/agentgateway/src/http/remoteratelimit.rs``: ``"ratelimit service failed (domain: {}): {:?}; {}"``)."""
+RATE_LIMIT_ERROR_FILTER = f'{{ $.{LOG_FIELDS["message"]} = "{RATE_LIMIT_SERVICE_FAILED}*" }}'
+"""The metric filter pattern that counts those lines (JSON filter, prefix match)."""
+RATE_LIMIT_ERRORS_METRIC = "RateLimitServiceErrors"
+"""Published by the gateway log group's metric filter (global rate limits only)."""
 REQUEST_LINES = f'filter {_f("scope")} = "request"'
 """Keeps only access-log lines (agentgateway also logs startup and errors to the same group)."""
 _DURATION_MS = f"parse {_f('duration')} /(?<duration_ms>[0-9.]+)ms/"
@@ -60,6 +67,20 @@ QUERIES: Mapping[str, str] = MappingProxyType({
         f"| filter {_f('status')} = 429",
         f"| stats count(*) as throttled by bin(5m), {_f('provider')}, {_f('client_id')}",
         "| sort throttled desc",
+    ]),
+    "throttled-by-team": "\n".join([
+        # A 429 a rate limit answered carries the access log's rate_limit field ("<limit>=<number>").
+        REQUEST_LINES,
+        f"| filter {_f('status')} = 429 and ispresent({_f('rate_limit')})",
+        f"| stats count(*) as throttled by {_f('team')}, {_f('rate_limit')}",
+        "| sort throttled desc",
+    ]),
+    "rate-limit-service-errors": "\n".join([
+        # agentgateway's words when the rate-limit service call fails (http/remoteratelimit.rs).
+        f"fields @timestamp, {_f('message')} as message",
+        f"| filter {_f('message')} like /{RATE_LIMIT_SERVICE_FAILED}/",
+        "| sort @timestamp desc",
+        "| limit 200",
     ]),
     "latency-by-provider": "\n".join([
         REQUEST_LINES,

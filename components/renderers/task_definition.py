@@ -23,6 +23,19 @@ Four containers, sharing a ``config`` volume at ``/config`` (docs/adr/0013):
 - ``collector`` (ADOT): config in ``AOT_CONFIG_CONTENT``; not essential; health check with the
   image's own ``/healthcheck``. The gateway starts after it (``dependsOn`` START).
 
+In ``rateLimit.mode`` global, two more (docs/adr/0015):
+
+- ``ratelimit-config`` (the envoyproxy/ratelimit image, whose Alpine base has a shell): writes the
+  service's static config (:func:`ratelimit_config_yaml`, from its environment) to the
+  ``ratelimit-data`` volume and exits. ECS bind volumes are root-owned 0755, so it writes as uid 0,
+  with every capability dropped and a read-only root; the service only reads the file.
+- ``ratelimit`` (envoyproxy/ratelimit): gRPC on ``127.0.0.1:8081`` for the gateway (same task, same
+  network namespace), counters in the Valkey cache over TLS (cluster mode: a serverless cache is a
+  cluster), rate-limit headers named like agentgateway's own; runs as uid 65532 with a read-only
+  root and the volume read-only; health check on its HTTP port. Restarted in place when it exits.
+  The gateway waits for it to be HEALTHY when requests fail closed, to START when they fail open
+  (a cache outage must not keep tasks from serving then).
+
 The ADOT v0.47.0 image runs as its own non-root user: its Dockerfile (``cmd/awscollector/Dockerfile``
 at the tag) creates ``aoc`` with uid 4317 and ends in ``USER aoc``; the task definition states that
 uid explicitly. With ``RUN_IN_CONTAINER=True`` (set by the image) and a config from the environment
@@ -33,11 +46,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from components.renderers.agentgateway_config import (
-    CATALOG_FILE, CONFIG_DIR, GATEWAY_CONFIG_FILE, GATEWAY_PORT, READINESS_ADDR,
+    CATALOG_FILE, CONFIG_DIR, GATEWAY_CONFIG_FILE, GATEWAY_PORT, RATELIMIT_GRPC_PORT, READINESS_ADDR,
 )
+from gateway_config.model import RateLimitBase
+from gateway_config.ratelimit import LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER
 from components.settings import StackSettings
 from components.settings.service import CONFIG_SIDECARS_MEMORY_MIB
 
@@ -49,7 +64,19 @@ READINESS_PORT = int(READINESS_ADDR.rsplit(":", 1)[1])
 GATEWAY_TMP_VOLUME = "gateway-tmp"
 AGENT_TMP_VOLUME = "agent-tmp"
 CONFIG_VOLUME = "config"
+RATELIMIT = "ratelimit"
+RATELIMIT_CONFIG = "ratelimit-config"
+RATELIMIT_VOLUME = "ratelimit-data"
+RATELIMIT_DATA_DIR = "/data"
+RATELIMIT_SUBDIRECTORY = "ratelimit"
+RATELIMIT_CONFIG_FILE = f"{RATELIMIT_DATA_DIR}/{RATELIMIT_SUBDIRECTORY}/config/config.yaml"
+RATELIMIT_CONFIG_ENV = "RATELIMIT_CONFIG"
+RATELIMIT_USER = "65532:65532"
+RATELIMIT_HTTP_PORT = 8080
+RATELIMIT_INIT_MEMORY_MIB = 16
 VOLUMES = (CONFIG_VOLUME, GATEWAY_TMP_VOLUME, AGENT_TMP_VOLUME)
+RATELIMIT_VOLUMES = (RATELIMIT_VOLUME,)
+RATE_LIMIT_DOMAIN = RateLimitBase.model_fields["domain"].default
 GATEWAY_USER = "65532:65532"
 """``nonroot`` of the Chainguard ``glibc-dynamic`` base the agentgateway image is built on."""
 COLLECTOR_USER = "4317:4317"
@@ -86,6 +113,94 @@ class TaskRenderContext:
     poll_interval_seconds: int
     startup_fingerprint: str
     """:func:`gateway_config.startup_fingerprint` of the published base (a label on the gateway)."""
+    ratelimit_image: Optional[str] = None
+    """Global rate limits: the envoyproxy/ratelimit image, resolved."""
+    ratelimit_cache: Optional[str] = None
+    """Global rate limits: ``host:port`` of the Valkey cache."""
+
+
+def volumes(settings: StackSettings) -> tuple[str, ...]:
+    """The task's volumes (the rate-limit config volume only in global mode)."""
+    return VOLUMES + (RATELIMIT_VOLUMES if settings.ratelimit_sidecar else ())
+
+
+def ratelimit_config_yaml(domain: str) -> str:
+    """The rate-limit service's whole config: the domain and no descriptors. Every limit arrives
+    with the request (``limitOverride``), which the service honours only for a domain it knows."""
+    return f"domain: {domain}\n"
+
+
+def ratelimit_environment(cache: str) -> list[dict[str, str]]:
+    """The rate-limit service's settings (envoyproxy/ratelimit ``src/settings/settings.go``)."""
+    values = {
+        "RUNTIME_ROOT": RATELIMIT_DATA_DIR,
+        "RUNTIME_SUBDIRECTORY": RATELIMIT_SUBDIRECTORY,
+        "RUNTIME_WATCH_ROOT": "false",
+        "RUNTIME_IGNOREDOTFILES": "true",
+        "HOST": "127.0.0.1",
+        "PORT": str(RATELIMIT_HTTP_PORT),
+        "GRPC_HOST": "127.0.0.1",
+        "GRPC_PORT": str(RATELIMIT_GRPC_PORT),
+        "DEBUG_HOST": "127.0.0.1",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "warn",
+        "USE_STATSD": "false",
+        "BACKEND_TYPE": "redis",
+        "REDIS_SOCKET_TYPE": "tcp",
+        "REDIS_TYPE": "CLUSTER",
+        "REDIS_URL": cache,
+        "REDIS_TLS": "true",
+        # Cluster mode refuses to start without implicit pipelining (src/redis/driver_impl.go).
+        "REDIS_PIPELINE_WINDOW": "150us",
+        "REDIS_PIPELINE_LIMIT": "8",
+        "LIMIT_RESPONSE_HEADERS_ENABLED": "true",
+        "LIMIT_LIMIT_HEADER": LIMIT_HEADER,
+        "LIMIT_REMAINING_HEADER": REMAINING_HEADER,
+        "LIMIT_RESET_HEADER": RESET_HEADER,
+    }
+    return [{"name": k, "value": v} for k, v in values.items()]
+
+
+def ratelimit_containers(settings: StackSettings, ctx: "TaskRenderContext") -> list[dict[str, Any]]:
+    """The init container that writes the service's config, and the service."""
+    assert ctx.ratelimit_image and ctx.ratelimit_cache
+    rl = settings.rate_limit
+    write = (f"mkdir -p {RATELIMIT_CONFIG_FILE.rsplit('/', 1)[0]} && "
+             f"printf '%s' \"${RATELIMIT_CONFIG_ENV}\" > {RATELIMIT_CONFIG_FILE}")
+    init: dict[str, Any] = {
+        "name": RATELIMIT_CONFIG,
+        "image": ctx.ratelimit_image,
+        "essential": False,
+        "entryPoint": ["/bin/sh", "-c"],
+        "command": [write],
+        "environment": [{"name": RATELIMIT_CONFIG_ENV, "value": ratelimit_config_yaml(RATE_LIMIT_DOMAIN)}],
+        "memory": RATELIMIT_INIT_MEMORY_MIB,
+        "user": "0:0",
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": RATELIMIT_VOLUME, "containerPath": RATELIMIT_DATA_DIR, "readOnly": False}],
+        "linuxParameters": {"capabilities": {"drop": ["ALL"]}},
+        "logConfiguration": _awslogs(ctx.gateway_log_group, ctx.region, RATELIMIT_CONFIG),
+    }
+    service: dict[str, Any] = {
+        "name": RATELIMIT,
+        "image": ctx.ratelimit_image,
+        "essential": False,
+        "entryPoint": ["/bin/ratelimit"],
+        "cpu": rl.sidecar_cpu,
+        "memory": rl.sidecar_memory - RATELIMIT_INIT_MEMORY_MIB,
+        "environment": ratelimit_environment(ctx.ratelimit_cache),
+        "user": RATELIMIT_USER,
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": RATELIMIT_VOLUME, "containerPath": RATELIMIT_DATA_DIR, "readOnly": True}],
+        "linuxParameters": {"capabilities": {"drop": ["ALL"]}},
+        "healthCheck": {"command": ["CMD", "wget", "-q", "-O", "/dev/null",
+                                    f"http://127.0.0.1:{RATELIMIT_HTTP_PORT}/healthcheck"],
+                        "interval": 10, "timeout": 5, "retries": 3, "startPeriod": 15},
+        "restartPolicy": {"enabled": True, "restartAttemptPeriod": 60},
+        "dependsOn": [{"containerName": RATELIMIT_CONFIG, "condition": "SUCCESS"}],
+        "logConfiguration": _awslogs(ctx.gateway_log_group, ctx.region, RATELIMIT),
+    }
+    return [init, service]
 
 
 STARTUP_LABEL = "ai-gateway.startup-config"
@@ -131,8 +246,8 @@ def container_definitions(settings: StackSettings, ctx: TaskRenderContext) -> li
         "image": svc.image,
         "essential": True,
         "command": ["-f", GATEWAY_CONFIG_FILE],
-        "cpu": svc.cpu - svc.collector_cpu,
-        "memory": svc.memory - svc.collector_memory - 2 * SIDECAR_MEMORY_MIB,
+        "cpu": settings.gateway_cpu,
+        "memory": settings.gateway_memory,
         "portMappings": [
             {"name": "http", "containerPort": GATEWAY_PORT, "protocol": "tcp"},
             {"name": "readiness", "containerPort": READINESS_PORT, "protocol": "tcp"},
@@ -204,7 +319,11 @@ def container_definitions(settings: StackSettings, ctx: TaskRenderContext) -> li
         "healthCheck": {"command": ["CMD", "/healthcheck"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 15},
         "logConfiguration": _awslogs(ctx.collector_log_group, ctx.region, COLLECTOR),
     }
-    return [agent, check, gateway, collector]
+    if not settings.ratelimit_sidecar:
+        return [agent, check, gateway, collector]
+    fail_closed = settings.rate_limit_failure_mode == "closed"
+    gateway["dependsOn"].append({"containerName": RATELIMIT, "condition": "HEALTHY" if fail_closed else "START"})
+    return [agent, check, gateway, collector, *ratelimit_containers(settings, ctx)]
 
 
 def container_definitions_json(settings: StackSettings, ctx: TaskRenderContext) -> str:

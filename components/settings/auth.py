@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import Field, field_validator
 
 from .model import SettingsModel
+from .limits import LimitSettings
 
 TeamScope = Literal["invoke", "admin"]
 DEFAULT_TEAM = "default"
@@ -31,6 +32,9 @@ class TeamClient(SettingsModel):
     """``suspended`` refuses the team with 403, ``over-budget`` with 429 (budget exhausted). Default active."""
     models: Optional[list[Annotated[str, Field(pattern=MODEL_NAME)]]] = None
     """Models the team may request (exact names as the client sends them). Default: what its tier allows."""
+    limits: Optional[LimitSettings] = None
+    """The team's own rate limits, each replacing its tier's {requestsPerMinute, tokensPerMinute,
+    tokensPerDay}. Default: its tier's."""
 
 
 class AuthSettings(SettingsModel):

@@ -113,12 +113,62 @@ class GuardrailsSettings(SettingsModel):
         return self.version or "1"
 
 
-class RateLimitSettings(SettingsModel):
-    """Local rate limits in agentgateway (per task: the effective limit is tasks x limit)."""
+RATELIMIT_SOURCE = "docker.io/envoyproxy/ratelimit"
+RATELIMIT_COMMIT = "3e085e5b"
+"""envoyproxy/ratelimit build mirrored by default: its images are tagged with the short commit
+(``Makefile`` ``VERSION``, pushed by ``.github/workflows/main.yaml``); this tag is the one
+agentgateway v1.4.1's own CI pulls (``controller/test/setup/setup-kind-ci.sh``). No public source
+pins its digest, so it is mirrored like the AppConfig Agent (docs/mirror-images.md)."""
 
-    enabled: bool = False
-    """Apply rate limits on ``/v1``. Default false."""
-    requests_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
-    """Requests per minute per task. Default 600."""
-    tokens_per_minute: Optional[Annotated[int, Field(ge=1, le=1_000_000_000)]] = None
-    """LLM tokens per minute per task. Default no token limit."""
+
+class RateLimitCacheSettings(SettingsModel):
+    """The counters' store in global mode: ElastiCache Serverless for Valkey."""
+
+    max_data_storage_gb: Annotated[int, Field(ge=1, le=5000)] = 1
+    """Upper limit of data stored (GB; ElastiCache bills at least 100 MB an hour). Default 1."""
+    max_ecpu_per_second: Annotated[int, Field(ge=1000, le=15_000_000)] = 5000
+    """Upper limit of ElastiCache Processing Units per second (each counter update takes about 1
+    to 2). Default 5000."""
+    snapshot_retention_days: Annotated[int, Field(ge=0, le=35)] = 0
+    """Daily snapshots kept (counters are rebuilt within a window, so none by default). Default 0."""
+
+
+class RateLimitSettings(SettingsModel):
+    """Per-team rate limits (the numbers are in ``tiers.<name>.limits`` and each team's ``limits``)."""
+
+    mode: Optional[Literal["off", "local", "global"]] = None
+    """``local``: agentgateway's buckets, per task (N tasks allow N times the limit; refilled on every
+    config reload), requests per minute only, at most 64 teams. ``global``: one count for the whole
+    fleet in envoyproxy/ratelimit (a sidecar in each task) over ElastiCache Serverless for Valkey;
+    requests and tokens. ``off``: no limits. Default: global in prod, local otherwise."""
+    failure_mode: Optional[Literal["open", "closed"]] = None
+    """Global mode: ``open`` lets requests through while the rate-limit service or its cache fails,
+    ``closed`` answers them 500. Default: open in prod, closed otherwise (docs/adr/0015)."""
+    default_tier: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")] = "standard"
+    """Tier whose limits a caller of no team gets (only matters with no teams at all). Default
+    standard (no limits for such a caller when the stack has no tier of that name)."""
+    image: str = f"ecr:ratelimit-{RATELIMIT_COMMIT}"
+    """Global mode: the envoyproxy/ratelimit image, ``repository@sha256:<digest>`` or ``ecr:<tag>``
+    in this stack's immutable repository (mirrored by ``bin/mirror-images``). Default ``ecr:ratelimit-3e085e5b``."""
+    sidecar_cpu: Annotated[int, Field(ge=64, le=1024)] = 128
+    """Global mode: CPU units of the rate-limit sidecar, taken from the gateway's share. Default 128."""
+    sidecar_memory: Annotated[int, Field(ge=64, le=1024)] = 128
+    """Global mode: memory (MiB) of the rate-limit sidecar, taken from the gateway's share. Default 128."""
+    cache: RateLimitCacheSettings = RateLimitCacheSettings()
+    """Global mode: the counters' cache."""
+
+    @field_validator("image")
+    @classmethod
+    def _pinned(cls, v: str) -> str:
+        from .images import DIGEST_PINNED_IMAGE
+        from .live_config import MIRRORED_TAG
+
+        if not (DIGEST_PINNED_IMAGE.match(v) or MIRRORED_TAG.match(v)):
+            raise ValueError("must be pinned: repository@sha256:<64 hex>, or ecr:<tag> for a tag in this"
+                             " stack's immutable ECR repository")
+        return v
+
+    @property
+    def mirrored_tag(self) -> Optional[str]:
+        """The tag in the stack's repository when the image is mirrored there."""
+        return self.image[len("ecr:"):] if self.image.startswith("ecr:") else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 from pydantic import Field, model_validator
+from pydantic.alias_generators import to_camel
 
 from .audit import AuditSettings
 from .auth import AuthSettings
@@ -21,7 +22,7 @@ from .model import SettingsModel
 from .network import NetworkSettings
 from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
-from .service import ServiceSettings
+from .service import CONFIG_SIDECARS_MEMORY_MIB, MIN_GATEWAY_MEMORY_MIB, ServiceSettings
 from .teams import PricingSettings, Tiers, _default_tiers
 from .usage import UsageSettings
 
@@ -53,7 +54,7 @@ class StackSettings(SettingsModel):
     guardrails: GuardrailsSettings = GuardrailsSettings()
     """Bedrock Guardrails."""
     rate_limit: RateLimitSettings = RateLimitSettings()
-    """Rate limiting."""
+    """Per-team rate limits: how they are counted (the numbers are in tiers and teams)."""
     observability: ObservabilitySettings = ObservabilitySettings()
     """Logs, dashboard and alarms."""
     inspector: InspectorSettings = InspectorSettings()
@@ -61,7 +62,8 @@ class StackSettings(SettingsModel):
     live_config: LiveConfigSettings = LiveConfigSettings()
     """Live configuration delivery (AppConfig and the agent sidecar)."""
     tiers: Tiers = Field(default_factory=_default_tiers)
-    """Team tiers: name -> {models}. Default sandbox, standard, high and unlimited, each allowing every model."""
+    """Team tiers: name -> {models, limits}. Default sandbox, standard, high and unlimited, each
+    allowing every model, with the shipped limits (see ``tiers.<name>.limits``)."""
     pricing: PricingSettings = PricingSettings()
     """Model prices for the gateway's cost catalog."""
     control_plane: ControlPlaneSettings = ControlPlaneSettings()
@@ -99,6 +101,7 @@ class StackSettings(SettingsModel):
                 raise FieldProblem(f"auth.teamClients.{team}.tier",
                                    f"{client.tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
         self._usage_checks()
+        self._rate_limit_checks()
         self._environment_checks()
         lock = self.audit.object_lock
         if self.audit.enabled and self.audit_object_lock and lock.days > self.audit.retention_days:
@@ -121,6 +124,72 @@ class StackSettings(SettingsModel):
             raise FieldProblem("budgets.alertEmails", "is set but budgets.enabled is false")
         if self.chargeback.report_emails and not self.chargeback.enabled:
             raise FieldProblem("chargeback.reportEmails", "is set but chargeback.enabled is false")
+
+    def _rate_limit_checks(self) -> None:
+        """Limits and rate-limit settings that the chosen mode would not apply are refused."""
+        from .teams import tier_limits
+
+        mode, rl = self.rate_limit_mode, self.rate_limit
+        if mode != "global":
+            for key in ("failure_mode", "image", "sidecar_cpu", "sidecar_memory", "cache"):
+                if key in rl.model_fields_set:
+                    raise FieldProblem(f"rateLimit.{to_camel(key)}", f"applies to rateLimit.mode global only (the mode is {mode})")
+        if mode == "off" and "default_tier" in rl.model_fields_set:
+            raise FieldProblem("rateLimit.defaultTier", "rate limiting is off (rateLimit.mode off)")
+        if "default_tier" in rl.model_fields_set and rl.default_tier not in self.tiers:
+            raise FieldProblem("rateLimit.defaultTier", f"{rl.default_tier!r} is not a tier ({', '.join(sorted(self.tiers))})")
+        given = [(f"tiers.{name}.limits", tier.limits) for name, tier in sorted(self.tiers.items())
+                 if "limits" in tier.model_fields_set]
+        given += [(f"auth.teamClients.{team}.limits", c.limits) for team, c in sorted(self.auth.team_clients.items())
+                  if c.limits is not None]
+        for key, limits in given:
+            if mode == "off":
+                raise FieldProblem(key, "rate limiting is off (rateLimit.mode off); these limits would apply to nobody")
+            tokens = limits.token_keys()
+            if mode == "local" and tokens:
+                raise FieldProblem(f"{key}.{tokens[0]}", "local rate limits count requests only; token limits need"
+                                                         " rateLimit.mode global")
+        if mode == "local":
+            teams = len(self.auth.team_clients) + 1  # and the default client's team
+            limited = [n for n, t in self.tiers.items() if tier_limits(n, t).requests_per_minute is not None]
+            if teams > 64 and limited:
+                raise FieldProblem("auth.teamClients", f"{teams} teams need {teams} local rate-limit rules; agentgateway"
+                                                       " allows 64: use rateLimit.mode global")
+        if mode == "global":
+            svc = self.service
+            if svc.cpu - svc.collector_cpu - rl.sidecar_cpu < 128:
+                raise FieldProblem("rateLimit.sidecarCpu", f"leaves the gateway less than 128 of service.cpu {svc.cpu}")
+            if self.gateway_memory < MIN_GATEWAY_MEMORY_MIB:
+                raise FieldProblem("rateLimit.sidecarMemory", f"leaves the gateway {self.gateway_memory} MiB; it needs"
+                                                              f" at least {MIN_GATEWAY_MEMORY_MIB}")
+
+    @property
+    def rate_limit_mode(self) -> str:
+        """Effective rate-limit mode (global in prod, local otherwise, unless set)."""
+        return self.rate_limit.mode or ("global" if self.is_prod else "local")
+
+    @property
+    def rate_limit_failure_mode(self) -> str:
+        """Effective failure mode of global rate limits (open in prod, closed otherwise, unless set)."""
+        return self.rate_limit.failure_mode or ("open" if self.is_prod else "closed")
+
+    @property
+    def ratelimit_sidecar(self) -> bool:
+        """Whether each task runs the rate-limit service beside the gateway (global mode)."""
+        return self.rate_limit_mode == "global"
+
+    @property
+    def gateway_memory(self) -> int:
+        """Hard memory limit of the gateway container: the task's, less every sidecar's."""
+        svc = self.service
+        side = self.rate_limit.sidecar_memory if self.ratelimit_sidecar else 0
+        return svc.memory - svc.collector_memory - CONFIG_SIDECARS_MEMORY_MIB - side
+
+    @property
+    def gateway_cpu(self) -> int:
+        """CPU units of the gateway container: the task's, less the collector's and the rate-limit sidecar's."""
+        svc = self.service
+        return svc.cpu - svc.collector_cpu - (self.rate_limit.sidecar_cpu if self.ratelimit_sidecar else 0)
 
     @property
     def profile(self) -> EnvironmentProfile:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from gateway_config.model import MODEL_NAME, TEAM_NAME, ProviderName
+from gateway_config.model import LIMIT_MAX, MODEL_NAME, TEAM_NAME, ProviderName
 
 Model = Annotated[str, Field(pattern=MODEL_NAME)]
 TeamName = Annotated[str, Field(pattern=TEAM_NAME, description="lower-case letters, digits and '-', at most 40")]
@@ -29,11 +29,12 @@ class Body(BaseModel):
 
 
 class Limits(Body):
-    """Per-team limits (enforced by the gateway's per-team rate limiting when it renders them)."""
+    """A team's own rate limits, each replacing its tier's (token limits need the stack's
+    ``rateLimit.mode`` global; a change the gateway could not render is refused with 400)."""
 
-    requests_per_minute: Optional[Annotated[int, Field(ge=1)]] = None
-    tokens_per_minute: Optional[Annotated[int, Field(ge=1)]] = None
-    tokens_per_day: Optional[Annotated[int, Field(ge=1)]] = None
+    requests_per_minute: Optional[Annotated[int, Field(ge=1, le=LIMIT_MAX)]] = None
+    tokens_per_minute: Optional[Annotated[int, Field(ge=1, le=LIMIT_MAX)]] = None
+    tokens_per_day: Optional[Annotated[int, Field(ge=1, le=LIMIT_MAX)]] = None
 
 
 class TeamCreate(Body):

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .dynamo import plain
 
-TEAM_FIELDS = ("name", "clientIds", "tier", "status", "models")
-"""Team item attributes the gateway sees (limits wait for per-team rate limiting)."""
+TEAM_FIELDS = ("name", "clientIds", "tier", "status", "models", "limits")
+"""Team item attributes the gateway sees."""
 
 
 def store_teams(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from . import alb, apigateway, audit, cognito, ecs, federation, iam, live_config, network, serverless, storage, waf
+from . import alb, apigateway, audit, cognito, ecs, federation, iam, live_config, network, ratelimit, serverless, storage, waf
 
 PACK_NAME = "ai-gateway-security"
 PACK_ENFORCEMENT = EnforcementLevel.MANDATORY
@@ -29,6 +29,7 @@ ALL_POLICIES: list[Policy] = [
     *apigateway.POLICIES,
     *live_config.POLICIES,
     *audit.POLICIES,
+    *ratelimit.POLICIES,
 ]
 
 POLICIES_BY_NAME: dict[str, Policy] = {p.name: p for p in ALL_POLICIES}

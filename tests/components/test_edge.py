@@ -317,8 +317,16 @@ def test_security_group_rules_are_minimal(stack):
     for r in service_in:
         assert r.property_dependencies["referencedSecurityGroupId"] == [alb.urn]
         assert "cidrIpv4" not in r.inputs
-    (service_out,) = _rules_of(inv, EGRESS, service)
-    assert (service_out.inputs["fromPort"], service_out.inputs["toPort"], service_out.inputs["cidrIpv4"]) == (443, 443, "0.0.0.0/0")
+    service_out = {r.inputs["fromPort"]: r for r in _rules_of(inv, EGRESS, service)}
+    https = service_out.pop(443)
+    assert (https.inputs["toPort"], https.inputs["cidrIpv4"]) == (443, "0.0.0.0/0")
+    if stack == "prod":  # global rate limits: the sidecar reaches the Valkey cache's group, nothing else
+        (cache,) = service_out.values()
+        assert cache.inputs["fromPort"] == cache.inputs["toPort"] == 6379 and "cidrIpv4" not in cache.inputs
+        assert cache.property_dependencies["referencedSecurityGroupId"] == [
+            inv.one("aws:ec2/securityGroup:SecurityGroup", "ratelimit-cache-sg").urn]
+    else:
+        assert service_out == {}
 
     # Nothing but the ALB's 80/443 is open to the world.
     for r in inv.of_type(INGRESS):

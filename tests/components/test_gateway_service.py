@@ -95,11 +95,13 @@ def test_task_definition_shape(stack, cpu, memory):
     assert (i["cpu"], i["memory"]) == (str(cpu), str(memory))
     assert i["networkMode"] == "awsvpc" and i["requiresCompatibilities"] == ["FARGATE"]
     assert i["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
-    assert i["volumes"] == [{"name": "config"}, {"name": "gateway-tmp"}, {"name": "agent-tmp"}]
+    global_limits = [{"name": "ratelimit-data"}] if stack == "prod" else []  # prod: rateLimit.mode global
+    assert i["volumes"] == [{"name": "config"}, {"name": "gateway-tmp"}, {"name": "agent-tmp"}, *global_limits]
     assert task.property_dependencies["executionRoleArn"] == [inv.one(ROLE, "execution-role").urn]
     assert task.property_dependencies["taskRoleArn"] == [inv.one(ROLE, "task-role").urn]
     c = containers(inv)
-    assert list(c) == ["config-agent", "config-check", "gateway", "collector"]
+    sidecars = ["ratelimit-config", "ratelimit"] if stack == "prod" else []
+    assert list(c) == ["config-agent", "config-check", "gateway", "collector", *sidecars]
     assert sum(x.get("cpu", 0) for x in c.values()) == cpu  # the two config sidecars share the gateway's CPU
     assert sum(x["memory"] for x in c.values()) == memory
     arm = tuned(stack).one(TASK).inputs
@@ -122,8 +124,9 @@ def test_gateway_container(stack):
     assert g["ulimits"] == [{"name": "nofile", "softLimit": 65536, "hardLimit": 65536}]
     assert g["stopTimeout"] == 120
     assert "healthCheck" not in g  # distroless: no shell; the ALB checks /healthz/ready on 15021
+    sidecar = [{"containerName": "ratelimit", "condition": "START"}] if stack == "prod" else []  # fails open
     assert g["dependsOn"] == [{"containerName": "collector", "condition": "START"},
-                              {"containerName": "config-check", "condition": "HEALTHY"}]
+                              {"containerName": "config-check", "condition": "HEALTHY"}, *sidecar]
     assert g["logConfiguration"] == {"logDriver": "awslogs", "options": {
         "awslogs-group": log_group_name(inv, "gateway"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": "gateway"}}
     assert "environment" not in g
@@ -212,7 +215,7 @@ def test_task_definition_fits_ecs_limit_with_everything_on(all_providers):
         **ALL_PROVIDERS,
         "auth": {"teamClients": {f"team-{i}": {"scopes": ["invoke"]} for i in range(20)}},
         "guardrails": {"enabled": True, "identifier": "abcdefghij12"},
-        "rateLimit": {"enabled": True, "requestsPerMinute": 100, "tokensPerMinute": 100000},
+        "rateLimit": {"mode": "global"},
         "routing": {**ALL_PROVIDERS["routing"], "modelAliases": {f"alias-{i}": "gpt-4o" for i in range(20)}},
     })
     size = len(big.one(TASK).inputs["containerDefinitions"].encode())

@@ -46,11 +46,30 @@ def _alarm_metrics(alarm):
 def test_every_alarm_watches_a_metric_something_publishes(stack):
     inv = baseline(stack)
     alarms = _alarms(inv)
-    assert len(alarms) == 9  # 7 of the gateway, 2 of usage metering
+    # 7 of the gateway, 2 of usage metering; prod (global rate limits) also the rate-limit service's
+    assert len(alarms) == (10 if stack == "prod" else 9)
+    filtered = {(f.inputs["metricTransformation"]["namespace"], f.inputs["metricTransformation"]["name"])
+                for f in inv.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")}
     for alarm in alarms.values():
         for namespace, metric, dims in _alarm_metrics(alarm):
-            assert _published(namespace, metric, dims, alarm.inputs.get("statistic")), (
+            by_filter = (namespace, metric) in filtered and not dims
+            assert by_filter or _published(namespace, metric, dims, alarm.inputs.get("statistic")), (
                 alarm.inputs["name"], namespace, metric, dims)
+
+
+def test_rate_limit_alarm_counts_agentgateways_own_failure_line():
+    from components.renderers.log_queries import RATE_LIMIT_SERVICE_FAILED
+
+    inv = baseline("prod")
+    (flt,) = inv.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    assert flt.property_dependencies["logGroupName"] == [inv.one("aws:cloudwatch/logGroup:LogGroup", "observability-gateway").urn]
+    assert flt.inputs["pattern"] == '{ $.message = "ratelimit service failed*" }'
+    # The words agentgateway v1.4.1 logs (http/remoteratelimit.rs: warn!("ratelimit service failed (domain: ...").
+    assert RATE_LIMIT_SERVICE_FAILED == "ratelimit service failed"
+    alarm = _alarms(inv)["ai-gateway-prod-rate-limit-service-errors"]
+    assert alarm.inputs["metricName"] == flt.inputs["metricTransformation"]["name"] == "RateLimitServiceErrors"
+    assert "go through unlimited" in alarm.inputs["alarmDescription"]
+    assert baseline("dev").of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter") == []
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -157,7 +176,8 @@ def test_log_widgets_and_queries_use_agentgateways_field_names(stack):
     saved = {q.inputs["name"]: q for q in inv.of_type("aws:cloudwatch/queryDefinition:QueryDefinition")}
     assert set(saved) == {f"ai-gateway-{stack}/{n}" for n in
                           ("errors", "slow-requests", "tokens-by-model", "requests-by-client", "throttled-requests",
-                           "latency-by-provider", "error-rate-by-provider", "config-reload-errors")}
+                           "latency-by-provider", "error-rate-by-provider", "config-reload-errors", "throttled-by-team",
+                           "rate-limit-service-errors")}
     for q in saved.values():
         assert q.inputs["logGroupNames"] == [group]
     portkey_era = ("responseTime", "res.statusCode", "req.url", "usage.total_tokens")

@@ -35,6 +35,7 @@ BASE: dict[str, Any] = {
         "invokeScope": "gw/invoke",
     },
     "tiers": {"standard": {}},
+    "rateLimit": {"mode": "local"},
 }
 """A valid base with a keyed provider, so the config references ``${ANTHROPIC_API_KEY}``."""
 OVERLAY: dict[str, Any] = {"teams": [{"name": "alpha", "clientIds": ["client-alpha-1"]}]}

@@ -35,7 +35,7 @@ def test_merge_adds_store_teams_replaces_routing_fields_and_lays_prices_over_the
                                  [{"provider": "openai", "model": "gpt-a", "rates": {"output": "9"}}])
     assert merged["teams"] == [{"name": "alpha", "clientIds": ["a"]},
                                {"name": "payments", "clientIds": ["client-pay-1"], "tier": "standard",
-                                "status": "suspended", "models": ["m1"]}]
+                                "status": "suspended", "models": ["m1"], "limits": {"requestsPerMinute": 5}}]
     assert merged["routing"] == {"modelAliases": {"x": "y"}, "fallbackGroups": [["anthropic"]]}
     assert merged["prices"] == {"openai": {"gpt-a": {"output": "9"}, "gpt-b": {"input": "2"}}}
     assert stack["routing"] == {"modelAliases": {"x": "y"}}, "the stack overlay is not changed"

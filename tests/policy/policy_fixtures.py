@@ -252,10 +252,25 @@ def collector_container() -> dict[str, Any]:
             "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ai-gateway/test/collector"}}}
 
 
+def ratelimit_container() -> dict[str, Any]:
+    return {"name": "ratelimit", "image": f"envoyproxy/ratelimit@{DIGEST}", "essential": False,
+            "user": "65532:65532", "readonlyRootFilesystem": True,
+            "environment": [{"name": "REDIS_URL", "value": "cache.example:6379"}, {"name": "REDIS_TLS", "value": "true"}],
+            "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ai-gateway/test/gateway",
+                                                                      "awslogs-region": REGION,
+                                                                      "awslogs-stream-prefix": "ratelimit"}}}
+
+
+def serverless_cache_inputs() -> dict[str, Any]:
+    return {"name": "ai-gateway-test-ratelimit", "engine": "valkey", "kmsKeyId": arn("kms", "key/cache"),
+            "securityGroupIds": ["sg-cache"], "subnetIds": ["subnet-p"]}
+
+
 def task_definition_inputs() -> dict[str, Any]:
     return {"family": "ai-gateway-test", "cpu": "512", "memory": "1024", "networkMode": "awsvpc",
             "requiresCompatibilities": ["FARGATE"],
-            "containerDefinitions": json.dumps([gateway_container(), collector_container(), agent_container()]),
+            "containerDefinitions": json.dumps([gateway_container(), collector_container(), agent_container(),
+                                                ratelimit_container()]),
             "volumes": [{"name": "tmp"}]}
 
 
@@ -558,7 +573,19 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:ecs/cluster:Cluster", "cluster", cluster_inputs())
     inv.add("aws:ecs/taskDefinition:TaskDefinition", "task", task_definition_inputs(),
             {"containerDefinitions": ["gateway-logs"]})
-    inv.add("aws:ecs/service:Service", "service", service_inputs(), {"cluster": ["cluster"], "taskDefinition": ["task"]})
+    inv.add("aws:ecs/service:Service", "service", service_inputs(),
+            {"cluster": ["cluster"], "taskDefinition": ["task"], "networkConfiguration": ["task-sg"]})
+    # global rate limits: the counters' cache, reachable only from the tasks (the rate-limit sidecar)
+    inv.add("aws:ec2/securityGroup:SecurityGroup", "cache-sg", security_group_inputs("cache"), {"vpcId": ["vpc"]})
+    inv.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cache-from-tasks",
+            ingress_rule_inputs(6379, source_sg="sg-t"), {"securityGroupId": ["cache-sg"],
+                                                         "referencedSecurityGroupId": ["task-sg"]})
+    inv.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "tasks-to-cache",
+            egress_rule_inputs(6379, target_sg="sg-cache"), {"securityGroupId": ["task-sg"],
+                                                            "referencedSecurityGroupId": ["cache-sg"]})
+    inv.add("aws:kms/key:Key", "cache-key", kms_key_inputs())
+    inv.add("aws:elasticache/serverlessCache:ServerlessCache", "cache", serverless_cache_inputs(),
+            {"kmsKeyId": ["cache-key"], "securityGroupIds": ["cache-sg"]})
     # control plane
     inv.add("aws:dynamodb/table:Table", "table", table_inputs(), {"serverSideEncryption": ["logs-key"]})
     inv.add("aws:lambda/function:Function", "fn", function_inputs())

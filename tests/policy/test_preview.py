@@ -12,7 +12,7 @@ from .test_rules import run
 
 TASK_POLICIES = {
     "aws-ecs-task-readonly-root-filesystem", "aws-ecs-task-not-privileged", "aws-ecs-task-no-plaintext-secrets",
-    "aws-ecs-task-logging", "aws-ecs-task-config-from-watched-file",
+    "aws-ecs-task-logging", "aws-ecs-task-config-from-watched-file", "aws-ecs-rate-limit-service-hardened",
 }
 TASK_STACK_POLICIES = {"aws-ecs-task-image-digest"}
 IAM_STACK_POLICIES = {"aws-appconfig-reader-scoped"}

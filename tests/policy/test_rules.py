@@ -208,7 +208,8 @@ def test_one_violation_per_offending_container() -> None:
         for container in containers:
             container["readonlyRootFilesystem"] = False
     messages = [v["message"] for v in run(inv, "aws-ecs-task-readonly-root-filesystem")]
-    assert len(messages) == 3 and all(any(f"'{n}'" in m for m in messages) for n in ("gateway", "collector", "config-agent"))
+    assert len(messages) == 4 and all(any(f"'{n}'" in m for m in messages)
+                                      for n in ("gateway", "collector", "config-agent", "ratelimit"))
 
 
 def test_malformed_document_is_a_violation_not_a_crash() -> None:

@@ -128,11 +128,10 @@ def stack_values(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         }
     elif guardrail == "created":
         values["guardrails"] = {"enabled": True, "action": draw(st.sampled_from(("block", "detect")))}
-    values["rateLimit"] = {
-        "enabled": draw(st.booleans()),
-        "requestsPerMinute": draw(st.integers(1, 1_000_000)),
-        "tokensPerMinute": draw(st.one_of(st.none(), st.integers(1, 1_000_000_000))),
-    }
+    mode = draw(st.sampled_from(("off", "local", "global")))
+    values["rateLimit"] = {"mode": mode}
+    if mode == "global":
+        values["rateLimit"]["failureMode"] = draw(st.sampled_from(("open", "closed")))
     values["service"] = {"logLevel": draw(st.sampled_from(("error", "warn", "info", "debug")))}
     values["observability"] = {
         "traceSamplingRatio": draw(st.floats(0, 1, allow_nan=False)),

@@ -173,7 +173,8 @@ def test_toggles_render_only_when_on(inputs):
 
     assert ("promptCaching" in ai) == settings.prompt_caching.enabled
     assert ("promptGuard" in ai) == settings.guardrails.enabled
-    assert ("localRateLimit" in policies) == settings.rate_limit.enabled
+    assert ("localRateLimit" in policies) == (settings.rate_limit_mode == "local")
+    assert ("remoteRateLimit" in policies) == (settings.rate_limit_mode == "global")
     assert ("jwtAuth" in policies) == settings.auth.jwt_validation
     if settings.guardrails.enabled:
         for phase in ("request", "response"):
@@ -182,9 +183,11 @@ def test_toggles_render_only_when_on(inputs):
                 settings.guardrails.identifier, settings.guardrails.existing_version)
             assert (guard["bedrockGuardrails"]["guardrailIdentifier"], guard["bedrockGuardrails"]["guardrailVersion"]) == expected
             assert guard["bedrockGuardrails"]["region"] == guardrail_region(settings, loaded.region)
-    if settings.rate_limit.enabled:
-        kinds = [spec["type"] for spec in policies["localRateLimit"]]
-        assert kinds == ["requests"] + (["tokens"] if settings.rate_limit.tokens_per_minute else [])
+    if settings.rate_limit_mode == "local":
+        assert {spec["type"] for spec in policies["localRateLimit"]["conditional"]} == {"requests"}
+    if settings.rate_limit_mode == "global":
+        remote = policies["remoteRateLimit"]
+        assert remote["failureMode"] == {"open": "failOpen", "closed": "failClosed"}[settings.rate_limit_failure_mode]
     if settings.auth.jwt_validation:
         assert "audiences" not in policies["jwtAuth"]
         assert policies["jwtAuth"]["mode"] == "strict"
@@ -231,7 +234,7 @@ def test_every_provider_with_every_feature(agentgateway_validator, cel_schema):
         "routing": {"fallbackGroups": [["bedrock"], ["anthropic", "azure"], ["openai"]],
                     "modelAliases": {"gpt-4*": "us.anthropic.claude-sonnet-4-20250514-v1:0"}},
         "guardrails": {"enabled": True, "identifier": "arn:aws:bedrock:eu-west-1:123456789012:guardrail/abcdefghij12"},
-        "rateLimit": {"enabled": True, "requestsPerMinute": 60, "tokensPerMinute": 200000},
+        "rateLimit": {"mode": "global"},
         "service": {"logLevel": "warn"},
     }, region="us-east-1")
     ctx = gateway_context(loaded, {"7abc": "platform", "9xyz": "data-science"})

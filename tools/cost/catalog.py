@@ -13,6 +13,7 @@ FREE: dict[str, str] = {
     "aws:appautoscaling/policy:Policy": "scaling policies are free",
     "aws:appautoscaling/target:Target": "free; its min/max capacity prices the ECS service",
     "aws:cloudwatch/queryDefinition:QueryDefinition": "saved queries are free (running one bills the data scanned)",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "a metric filter is free; the metric it publishes is a custom metric (in custom-metric-series)",
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": "free; delivery is priced on its destination",
     "aws:cognito/resourceServer:ResourceServer": "free",
     "aws:cognito/userPoolDomain:UserPoolDomain": "free (token requests are priced on the clients)",

@@ -181,3 +181,20 @@ def test_rotation_takes_no_body_and_a_create_without_one_is_400(world):
     assert world.call("POST", "/teams/payments/secret").body["clientSecret"]
     missing = world.call("POST", "/teams", None)
     assert missing.status == 400 and missing.body["error"]["details"]["problems"][0]["location"] == "body"
+
+
+def test_team_limits_set_through_the_api_reach_the_rendered_descriptors(world):
+    from functions.admin_api.rendering import StoreItems, render
+    from functions.shared.store_snapshot import load_documents
+
+    world.call("POST", "/teams", {"name": "payments", "limits": {"requestsPerMinute": 42}})
+    patched = world.call("PATCH", "/teams/payments", {"limits": {"requestsPerMinute": 7, "tokensPerDay": 9000}},
+                         headers={"If-Match": '"1"'})
+    assert patched.status == 200 and patched.body["limits"] == {"requestsPerMinute": 7, "tokensPerDay": 9000}
+    config = render(load_documents(world.deps.control), StoreItems.read(world.deps)).config
+    remote = config["binds"][0]["listeners"][0]["routes"][0]["policies"]["remoteRateLimit"]
+    overrides = {d["entries"][0]["value"]: d["limitOverride"] for d in remote["descriptors"]}
+    assert '"payments": {"unit": "minute", "requestsPerUnit": 7}' in overrides['"requests_per_minute"']
+    assert '"payments": {"unit": "day", "requestsPerUnit": 9000}' in overrides['"tokens_per_day"']
+    too_big = world.call("PATCH", "/teams/payments", {"limits": {"tokensPerDay": 10**10}}, headers={"If-Match": '"2"'})
+    assert too_big.status == 400

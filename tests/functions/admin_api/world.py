@@ -37,7 +37,8 @@ INVOKE_SCOPE = "gw/invoke"
 PUBLISHER = "gw-dev-publisher"
 NOW = datetime(2026, 12, 2, 10, 30, tzinfo=timezone.utc)
 ADMIN_CLAIMS = {"client_id": "admin-client-1", "scope": f"{ADMIN_SCOPE} other/read", "token_use": "access"}
-STACK_BASE: dict[str, Any] = {**copy.deepcopy(BASE), "tiers": {"standard": {}, "premium": {}}}
+STACK_BASE: dict[str, Any] = {**copy.deepcopy(BASE), "tiers": {"standard": {"limits": {"requestsPerMinute": 100}}, "premium": {}},
+                               "rateLimit": {"mode": "global", "service": "127.0.0.1:8081", "defaultTier": "standard"}}
 STACK_OVERLAY: dict[str, Any] = {"teams": [{"name": "alpha", "clientIds": ["client-alpha-1"]}]}
 
 
