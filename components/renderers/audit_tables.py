@@ -62,6 +62,7 @@ ACCESS_COLUMN_TYPES: Mapping[str, str] = MappingProxyType({
     "cost_usd": "double",
     "client_id": "string",
     "team": "string",
+    "user": "string",  # only with SSO; null on other stacks' lines
     "prompt": "array<struct<role:string,content:string>>",
     "completion": "array<string>",
 })
