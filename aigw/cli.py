@@ -332,6 +332,12 @@ def login(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> 
               f" scopes {rights}; tokens in {cache.path}\n")
 
 
+def token(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> None:
+    """Print the person's access token (renewed when it expires within a minute), for curl."""
+    token_url, client_id = _sso_client(args)
+    out.write(UserSession(token_url, client_id, TokenCache(default_cache_file(environ))).access_token() + "\n")
+
+
 def logout(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> None:
     """Forget the cached tokens of this client."""
     token_url, client_id = _sso_client(args)
@@ -371,6 +377,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--idp", help="identity provider name (skips the chooser when the stack has several)")
     c.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening it")
     c.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds to wait for the sign-in")
+    groups.add_parser("token", help="print the signed-in person's access token (for the gateway)").set_defaults(local=token)
     groups.add_parser("logout", help="forget the cached sign-in").set_defaults(local=logout)
 
     teams = groups.add_parser("teams", help="teams and their clients").add_subparsers(dest="command", required=True)

@@ -264,6 +264,9 @@ def test_the_cli_logs_in_and_admin_commands_then_use_the_cached_token(idp, tmp_p
     assert isinstance(transport.tokens, UserSession)
     assert token_claims(transport.tokens.access_token())["username"] == "corp_jane"
     out = io.StringIO()
+    assert main([*argv, "token"], out=out, environ=environ) == 0
+    assert token_claims(out.getvalue().strip())["team"] == "ml"
+    out = io.StringIO()
     assert main([*argv, "logout"], out=out, environ=environ) == 0 and out.getvalue() == "signed out\n"
     err = io.StringIO()
     assert main([*argv, "--api-url", "https://api.example.com/v1", "teams", "list"], err=err, environ=environ) == 1
