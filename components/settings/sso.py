@@ -35,6 +35,8 @@ GROUP_NAME = r"^[^\x00-\x1f,\[\]\"]{1,256}$"
 which the trigger's list parsing reserves)."""
 ATTRIBUTE = r"^(custom:[A-Za-z0-9_]{1,20}|address|birthdate|email|email_verified|family_name|gender|given_name|locale|middle_name|name|nickname|phone_number|picture|preferred_username|profile|updated_at|website|zoneinfo)$"
 """A user-pool attribute an IdP attribute can be mapped to (standard OIDC attributes or ``custom:``)."""
+RESERVED_PROVIDER_NAMES = ("cognito", "google", "facebook", "loginwithamazon", "signinwithapple")
+"""Provider names Cognito keeps for itself and its social providers (compared case-insensitively)."""
 MAX_GROUP_MAPPINGS = 50
 MAPPINGS_ENV_BUDGET = 3500
 """Bytes of the trigger's ``GROUP_MAPPINGS`` variable at most (Lambda allows 4 KB for all variables)."""
@@ -224,6 +226,19 @@ class SsoSettings(SettingsModel):
                                               f" trigger version 2): use ESSENTIALS or PLUS")
         if not self.identity_providers:
             raise FieldProblem("identityProviders", "SSO needs at least one identity provider")
+        seen: dict[str, str] = {}
+        identifiers: dict[str, str] = {}
+        for name, provider in self.identity_providers.items():
+            if name.lower() in RESERVED_PROVIDER_NAMES:
+                raise FieldProblem(f"identityProviders.{name}", "is a name Cognito reserves for its social providers")
+            if name.lower() in seen:
+                raise FieldProblem(f"identityProviders.{name}", f"differs from {seen[name.lower()]!r} only in case")
+            seen[name.lower()] = name
+            for identifier in provider.idp_identifiers:
+                if identifier.lower() in identifiers:
+                    raise FieldProblem(f"identityProviders.{name}.idpIdentifiers",
+                                       f"{identifier!r} already picks {identifiers[identifier.lower()]!r}")
+                identifiers[identifier.lower()] = name
         if not self.group_mappings:
             raise FieldProblem("groupMappings", "with no mapping nobody gets a team or admin: add at least one")
         groups = [m.group for m in self.group_mappings]
