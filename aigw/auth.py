@@ -2,7 +2,9 @@
 
 :class:`ClientCredentials` asks the Cognito domain's ``/oauth2/token`` for an admin client's token
 (``client_credentials`` grant, stdlib urllib) and keeps it until a minute before it expires. A
-person's browser login implements the same protocol elsewhere (``aigw/login.py``).
+person signs in once with ``aigw login`` (``aigw/login.py``: authorization code with PKCE); the
+:class:`~aigw.login.UserSession` token source then reads the cached tokens and refreshes them
+through the same :func:`token_request`.
 """
 
 from __future__ import annotations
@@ -66,17 +68,32 @@ class ClientCredentials:
 
     def _fetch(self) -> tuple[str, float]:
         basic = base64.b64encode(f"{self.client_id}:{self._secret}".encode()).decode()
-        data = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": self.scope}).encode()
-        request = urllib.request.Request(self.token_url, data=data, method="POST")
-        request.add_header("Authorization", f"Basic {basic}")
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
-        try:
-            with self._open(request, timeout=30) as response:
-                payload = json.loads(response.read().decode())
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode()[:300]
-            raise TokenError(f"the token endpoint answered {error.code}: {detail}") from None
-        token = payload.get("access_token")
-        if not isinstance(token, str) or not token:
-            raise TokenError("the token endpoint's answer has no access_token")
-        return token, float(payload.get("expires_in", 3600))
+        payload = token_request(self.token_url, {"grant_type": "client_credentials", "scope": self.scope},
+                                opener=self._open, headers={"Authorization": f"Basic {basic}"})
+        return payload["access_token"], float(payload.get("expires_in", 3600))
+
+
+def token_request(url: str, form: dict[str, str], *, opener: Callable[..., Any] = urllib.request.urlopen,
+                  headers: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """POST an OAuth 2.0 token request (form-encoded); the JSON answer, which has an ``access_token``.
+
+    :class:`TokenError` when the endpoint refuses (its status and the start of its answer) or the
+    answer is unusable.
+    """
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with opener(request, timeout=30) as response:
+            payload = json.loads(response.read().decode())
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode()[:300]
+        raise TokenError(f"the token endpoint answered {error.code}: {detail}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise TokenError(f"the token endpoint is unreachable: {getattr(error, 'reason', error)}") from None
+    except ValueError:
+        raise TokenError("the token endpoint's answer is not JSON") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("access_token"), str) or not payload["access_token"]:
+        raise TokenError("the token endpoint's answer has no access_token")
+    return payload

@@ -4,7 +4,8 @@ Connection (flags or environment): ``--api-url`` / ``AIGW_API_URL`` (the REST AP
 ``--token-url`` / ``AIGW_TOKEN_URL`` (``https://<domain>/oauth2/token``), ``--client-id`` /
 ``AIGW_CLIENT_ID`` and ``AIGW_CLIENT_SECRET`` (an admin app client; the secret only from the
 environment, never a flag, so it stays out of shell history), ``--scope`` / ``AIGW_SCOPE`` (the
-admin scope). ``AIGW_TOKEN`` skips the token endpoint. Updates read the item first and send its
+admin scope). ``AIGW_TOKEN`` skips the token endpoint. Without a client secret, ``--client-id``
+is the people's (SSO) client and the token is the one ``aigw login`` cached for the person. Updates read the item first and send its
 ETag as ``If-Match``, so a concurrent change is refused (412) rather than overwritten.
 """
 
@@ -19,6 +20,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, TextIO
 from urllib.parse import quote
 
 from .auth import ClientCredentials, StaticToken, TokenError, TokenSource
+from .login import DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, TokenCache, UserSession, browser_login, default_cache_file, token_claims
 from .output import emit, fields, table
 from .transport import Answer, HttpTransport, Transport
 
@@ -298,6 +300,51 @@ def config_dry_run(s: Session, args: argparse.Namespace) -> None:
     s.show(body, human)
 
 
+# --- people's sign-in (SSO) -----------------------------------------------------------------------
+
+
+def _sso_client(args: argparse.Namespace) -> tuple[str, str]:
+    missing = [n for n, v in (("--token-url/AIGW_TOKEN_URL", args.token_url),
+                              ("--client-id/AIGW_CLIENT_ID (the stack output ssoClientId)", args.client_id)) if not v]
+    if missing:
+        raise CliError(f"to sign in set {', '.join(missing)}")
+    return str(args.token_url), str(args.client_id)
+
+
+def login(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> None:
+    """Browser sign-in (PKCE, loopback redirect); the tokens go to the cache file."""
+    token_url, client_id = _sso_client(args)
+    cache = TokenCache(default_cache_file(environ))
+
+    def show(url: str) -> None:
+        out.write(f"Opening the sign-in page; if no browser opens, visit:\n  {url}\n")
+        out.flush()
+        if not args.no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    tokens = browser_login(token_url, client_id, cache, port=args.port, identity_provider=args.idp,
+                           open_browser=show, timeout=args.timeout)
+    claims = token_claims(tokens.access_token)
+    rights = " ".join(s for s in str(claims.get("scope", "")).split() if "/" in s) or "none"
+    out.write(f"signed in as {claims.get('username', claims.get('sub', '?'))}; team {claims.get('team', 'none')};"
+              f" scopes {rights}; tokens in {cache.path}\n")
+
+
+def token(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> None:
+    """Print the person's access token (renewed when it expires within a minute), for curl."""
+    token_url, client_id = _sso_client(args)
+    out.write(UserSession(token_url, client_id, TokenCache(default_cache_file(environ))).access_token() + "\n")
+
+
+def logout(args: argparse.Namespace, out: TextIO, environ: Mapping[str, str]) -> None:
+    """Forget the cached tokens of this client."""
+    token_url, client_id = _sso_client(args)
+    cache = TokenCache(default_cache_file(environ))
+    out.write("signed out\n" if cache.forget(token_url, client_id) else "not signed in\n")
+
+
 # --- the parser ---------------------------------------------------------------------------------
 
 
@@ -322,6 +369,16 @@ def parser() -> argparse.ArgumentParser:
         sub = group.add_parser(name, help=help_text)
         sub.set_defaults(run=run)
         return sub
+
+    c = groups.add_parser("login", help="sign in through the company identity provider (browser, PKCE)")
+    c.set_defaults(local=login)
+    c.add_argument("--port", type=int, default=int(os.environ.get("AIGW_LOGIN_PORT") or DEFAULT_PORT),
+                   help=f"loopback redirect port the stack registers (sso.cliPort, default {DEFAULT_PORT})")
+    c.add_argument("--idp", help="identity provider name (skips the chooser when the stack has several)")
+    c.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening it")
+    c.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds to wait for the sign-in")
+    groups.add_parser("token", help="print the signed-in person's access token (for the gateway)").set_defaults(local=token)
+    groups.add_parser("logout", help="forget the cached sign-in").set_defaults(local=logout)
 
     teams = groups.add_parser("teams", help="teams and their clients").add_subparsers(dest="command", required=True)
     c = command(teams, "list", teams_list, "list teams")
@@ -396,14 +453,20 @@ def default_transport(args: argparse.Namespace, environ: Mapping[str, str]) -> T
     tokens: TokenSource
     if environ.get("AIGW_TOKEN"):
         tokens = StaticToken(environ["AIGW_TOKEN"])
-    else:
-        secret = environ.get("AIGW_CLIENT_SECRET")
+    elif environ.get("AIGW_CLIENT_SECRET"):
         missing = [n for n, v in (("--token-url/AIGW_TOKEN_URL", args.token_url),
                                   ("--client-id/AIGW_CLIENT_ID", args.client_id),
-                                  ("AIGW_CLIENT_SECRET", secret), ("--scope/AIGW_SCOPE", args.scope)) if not v]
+                                  ("--scope/AIGW_SCOPE", args.scope)) if not v]
         if missing:
             raise CliError(f"to get a token set {', '.join(missing)} (or AIGW_TOKEN)")
-        tokens = ClientCredentials(args.token_url, args.client_id, str(secret), args.scope)
+        tokens = ClientCredentials(args.token_url, args.client_id, environ["AIGW_CLIENT_SECRET"], args.scope)
+    else:
+        missing = [n for n, v in (("--token-url/AIGW_TOKEN_URL", args.token_url),
+                                  ("--client-id/AIGW_CLIENT_ID", args.client_id)) if not v]
+        if missing:
+            raise CliError(f"to get a token set {', '.join(missing)}, then run `aigw login` (or set"
+                           " AIGW_CLIENT_SECRET for an admin client, or AIGW_TOKEN)")
+        tokens = UserSession(args.token_url, args.client_id, TokenCache(default_cache_file(environ)))
     return HttpTransport(args.api_url, tokens)
 
 
@@ -411,9 +474,12 @@ def main(argv: Sequence[str], *, transport: Optional[Transport] = None, out: Tex
          err: TextIO = sys.stderr, environ: Optional[Mapping[str, str]] = None) -> int:
     """Run one command; 0 on success, 1 when the API or the token endpoint refused (one line on ``err``)."""
     args = parser().parse_args(list(argv))
+    environ = os.environ if environ is None else environ
     try:
-        session = Session(transport or default_transport(args, os.environ if environ is None else environ),
-                          out, args.json)
+        if getattr(args, "local", None):
+            args.local(args, out, environ)
+            return 0
+        session = Session(transport or default_transport(args, environ), out, args.json)
         args.run(session, args)
     except (CliError, TokenError, ValueError) as error:
         err.write(f"aigw: {error}\n")

@@ -288,8 +288,9 @@ TABLE: dict[str, TypeAccess] = {
     # --- Cognito ---
     "aws:cognito/userPool:UserPool": access(
         grant(["cognito-idp:CreateUserPool"], ["*"], REQUEST_TAGS),
-        grant(["cognito-idp:DeleteUserPool", "cognito-idp:SetUserPoolMfaConfig", "cognito-idp:TagResource",
-               "cognito-idp:UntagResource", "cognito-idp:UpdateUserPool"], [USER_POOLS], RESOURCE_TAGS),
+        grant(["cognito-idp:AddCustomAttributes", "cognito-idp:DeleteUserPool", "cognito-idp:SetUserPoolMfaConfig",
+               "cognito-idp:TagResource", "cognito-idp:UntagResource", "cognito-idp:UpdateUserPool"], [USER_POOLS],
+              RESOURCE_TAGS),
         read(["cognito-idp:DescribeUserPool", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:ListTagsForResource"],
              [USER_POOLS], RESOURCE_TAGS),
         names={"name": PREFIXED},
@@ -319,6 +320,13 @@ TABLE: dict[str, TypeAccess] = {
         grant(["cognito-idp:CreateIdentityProvider", "cognito-idp:DeleteIdentityProvider",
                "cognito-idp:UpdateIdentityProvider"], [USER_POOLS], RESOURCE_TAGS),
         read(["cognito-idp:DescribeIdentityProvider"], [USER_POOLS], RESOURCE_TAGS),
+    ),
+    "aws:cognito/managedLoginBranding:ManagedLoginBranding": access(
+        grant(["cognito-idp:CreateManagedLoginBranding", "cognito-idp:DeleteManagedLoginBranding",
+               "cognito-idp:UpdateManagedLoginBranding"], [USER_POOLS], RESOURCE_TAGS),
+        read(["cognito-idp:DescribeManagedLoginBranding", "cognito-idp:DescribeManagedLoginBrandingByClient"],
+             [USER_POOLS], RESOURCE_TAGS),
+        note="The people's client's managed-login style (sso): Cognito's own defaults.",
     ),
     # --- EC2 / VPC ---
     "aws:ec2/vpc:Vpc": access(
@@ -823,7 +831,6 @@ NOT_AWS_RESOURCES = ("pulumi:providers:", "pulumi:pulumi:Stack")
 
 PLANNED_TYPES = frozenset({
     "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion", "aws:appconfig/deployment:Deployment",
-    "aws:cognito/identityProvider:IdentityProvider",
 })
 """Types the control plane will bring: in the table now, granted only with
 ``permissions.resourceTypes: all`` until a stack contains them."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -18,12 +18,16 @@ import pulumi_aws as aws
 from .base import child_opts
 from .context import StackContext
 from .settings import SettingsError
+from .settings.sso import GROUPS_ATTRIBUTE, GROUPS_MAX_LENGTH
 
 SCOPES = {
     "invoke": "Call the gateway's model routes",
     "admin": "Administer the gateway (control plane)",
 }
 COGNITO_DOMAIN_MAX = 63
+MANAGED_LOGIN_VERSION = 2
+PRE_TOKEN_VERSION = "V2_0"
+"""Pre-token event version 2: customizes people's access tokens (needs the Essentials or Plus plan)."""
 _RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
 
 
@@ -75,16 +79,24 @@ class Auth(pulumi.ComponentResource):
     ``outputs`` (stack outputs).
     """
 
-    def __init__(self, name: str, ctx: StackContext, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, ctx: StackContext, opts: pulumi.ResourceOptions | None = None, *,
+                 pre_token_arn: Optional[pulumi.Input[str]] = None):
         super().__init__("ai-gateway:auth:Auth", name, None, opts)
         s = ctx.settings.auth
+        sso = ctx.settings.sso
         naming = ctx.naming
+        if sso.enabled != (pre_token_arn is not None):
+            raise ValueError("the pre-token trigger is needed exactly when sso.enabled")
 
         self.user_pool = aws.cognito.UserPool(
             f"{name}-user-pool",
             name=naming.physical("users"),
             deletion_protection="ACTIVE" if ctx.settings.profile.deletion_protection_default else "INACTIVE",
             admin_create_user_config=aws.cognito.UserPoolAdminCreateUserConfigArgs(allow_admin_create_user_only=True),
+            # Declared with or without SSO: Cognito can add a custom attribute but never remove one,
+            # so turning SSO off must not try to.
+            schemas=[groups_attribute_schema()],
+            **(_sso_pool_args(sso.feature_plan, pre_token_arn) if pre_token_arn is not None else {}),
             opts=child_opts(self, stateful=True, prod=ctx.prod),
         )
 
@@ -102,6 +114,8 @@ class Auth(pulumi.ComponentResource):
             f"{name}-domain",
             domain=prefix,
             user_pool_id=self.user_pool.id,
+            # Managed login (the newer sign-in pages) for people; M2M token requests are unaffected.
+            managed_login_version=MANAGED_LOGIN_VERSION if sso.enabled else None,
             opts=child_opts(self),
         )
 
@@ -182,3 +196,26 @@ class Auth(pulumi.ComponentResource):
             token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(access_token="minutes"),
             opts=child_opts(self),
         )
+
+
+
+def groups_attribute_schema() -> aws.cognito.UserPoolSchemaArgs:
+    """``custom:groups``, where identity providers' groups are mapped (mutable: rewritten at every
+    federated sign-in; 2,048 characters, Cognito's maximum)."""
+    return aws.cognito.UserPoolSchemaArgs(
+        name=GROUPS_ATTRIBUTE.split(":", 1)[1], attribute_data_type="String", mutable=True,
+        developer_only_attribute=False,
+        string_attribute_constraints=aws.cognito.UserPoolSchemaStringAttributeConstraintsArgs(
+            min_length="0", max_length=str(GROUPS_MAX_LENGTH)),
+    )
+
+
+def _sso_pool_args(feature_plan: str, pre_token_arn: pulumi.Input[str]) -> dict[str, Any]:
+    """What the pool needs for SSO: the feature plan and the pre-token trigger (event version 2)."""
+    return {
+        "user_pool_tier": feature_plan,
+        "lambda_config": aws.cognito.UserPoolLambdaConfigArgs(
+            pre_token_generation_config=aws.cognito.UserPoolLambdaConfigPreTokenGenerationConfigArgs(
+                lambda_arn=pre_token_arn, lambda_version=PRE_TOKEN_VERSION),
+        ),
+    }

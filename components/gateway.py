@@ -24,6 +24,7 @@ from .ratelimit import GlobalRateLimit
 from .renderers.agentgateway_config import api_key_env_var
 from .renderers.audit_tables import ADMIN_FILTER_PATTERN, ADMIN_TABLE
 from .settings import LoadedSettings
+from .sso import Sso, pre_token_trigger
 from .usage_plane import UsagePlane
 
 
@@ -53,7 +54,10 @@ class AiGateway(pulumi.ComponentResource):
 
         self.observability = Observability("observability", ctx, opts=child)
         self.network = Network("network", ctx, self.observability, opts=child)
-        self.auth = Auth("auth", ctx, opts=child)
+        self.pre_token = pre_token_trigger(ctx, self.observability, opts=child) if settings.sso.enabled else None
+        self.auth = Auth("auth", ctx, opts=child,
+                         pre_token_arn=self.pre_token.function.arn if self.pre_token else None)
+        self.sso = Sso("sso", ctx, self.auth, self.pre_token, opts=child) if self.pre_token else None
         self.edge = Edge("edge", ctx, self.network, self.observability, self.auth.jwt, opts=child)
         self.guardrail = Guardrail("guardrail", ctx, opts=child) if settings.guardrails.managed else None
         self.monitoring = Monitoring("monitoring", ctx, self.observability, self.edge, opts=child)
@@ -63,6 +67,7 @@ class AiGateway(pulumi.ComponentResource):
             ctx, jwt_issuer=jwt.issuer if jwt else None, jwks_url=jwt.jwks_endpoint if jwt else None,
             team_client_ids={team: client.id for team, client in self.auth.team_clients.items()},
             default_client_id=self.auth.default_client.id,
+            user_client_ids=[self.sso.client_id] if self.sso else [],
             guardrail_id=self.guardrail.guardrail_id if self.guardrail else None,
             guardrail_version=self.guardrail.guardrail_version if self.guardrail else None,
             key_env=key_env,
@@ -100,6 +105,7 @@ class AiGateway(pulumi.ComponentResource):
             "gatewayLogGroup": self.observability.gateway_log_group.name,
             **self.edge.outputs,
             **self.auth.outputs,
+            **(self.sso.outputs if self.sso else {}),
             **self.service.outputs,
             **self.live_config.outputs,
             **self.monitoring.outputs,

@@ -225,25 +225,27 @@ def gateway_documents(ctx: StackContext, *, jwt_issuer: Optional[pulumi.Input[st
                       jwks_url: Optional[pulumi.Input[str]], team_client_ids: pulumi.Input[dict[str, str]],
                       default_client_id: Optional[pulumi.Input[str]], guardrail_id: Optional[pulumi.Input[str]],
                       guardrail_version: Optional[pulumi.Input[str]],
-                      key_env: dict[str, str]) -> pulumi.Output[dict[str, Any]]:
+                      key_env: dict[str, str],
+                      user_client_ids: pulumi.Input[list[str]] = ()) -> pulumi.Output[dict[str, Any]]:
     """``{"base": ..., "overlay": ...}``: the renderer's two documents as JSON-ready dicts, once the
     deploy-time values (issuer, client ids, guardrail) are known.
 
     ``team_client_ids`` is team -> client id (``auth.teamClients``); ``key_env`` provider -> the env
-    var the task injects its API key as.
+    var the task injects its API key as; ``user_client_ids`` the people's (SSO) app clients.
     """
     from .renderers import agentgateway_config as agw
 
     def build(values: list[Any]) -> dict[str, Any]:
-        issuer, jwks, team_ids, default_id, g_id, g_version = values
+        issuer, jwks, team_ids, default_id, g_id, g_version, people = values
         render_ctx = agw.GatewayRenderContext(
             region=ctx.region, jwt_issuer=issuer, jwks_url=jwks, provider_key_env=key_env,
             team_client_ids={client: team for team, client in (team_ids or {}).items()},
             default_client_id=default_id, guardrail_id=g_id, guardrail_version=g_version,
+            user_client_ids=tuple(people or ()),
         )
         dump = dict(mode="json", by_alias=True, exclude_none=True)
         return {"base": agw.gateway_base(ctx.settings, render_ctx).model_dump(**dump),
                 "overlay": agw.settings_overlay(ctx.settings, render_ctx).model_dump(**dump)}
 
     return pulumi.Output.all(jwt_issuer, jwks_url, team_client_ids, default_client_id, guardrail_id,
-                             guardrail_version).apply(build)
+                             guardrail_version, list(user_client_ids)).apply(build)

@@ -122,6 +122,7 @@ LOG_FIELDS: Mapping[str, str] = MappingProxyType({
     "client_id": "client_id",  # with JWT validation
     "team": "team",  # with JWT validation: the caller's team
     "rate_limit": "rate_limit",  # with rate limits, on a 429 a limit answered: "<limit>=<number>"
+    "user": "user",  # with SSO: the token's subject (a person's Cognito sub; an M2M token's is its client id)
 })
 """Logical name -> JSON key of agentgateway's access log: the single source for queries and dashboards."""
 
@@ -224,6 +225,8 @@ def access_log_fields(base: GatewayBase, overlay: GatewayOverlay) -> dict[str, s
     if base.jwt is not None:
         fields[LOG_FIELDS["client_id"]] = "jwt.client_id"  # Cognito access tokens name the app client here
         fields.update(access_log_team_fields(overlay.teams, LOG_FIELDS["team"], base.jwt.user_client_ids))
+        if base.jwt.user_client_ids:
+            fields[LOG_FIELDS["user"]] = "jwt.sub"  # who, for a person: the audit log's user column
     fields.update(ratelimit.access_log_fields(base, overlay, LOG_FIELDS["rate_limit"]))
     if base.log_bodies:
         fields.update({BODY_LOG_FIELDS[name]: expr for name, expr in _BODY_LOG_EXPRESSIONS.items()})

@@ -128,7 +128,7 @@ def _normalized(values: Mapping[str, str]) -> dict[str, Any]:
 
 
 PLAIN_HTTP_BEDROCK_ONLY = {
-    "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False},
+    "edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}, "sso": None,
     "providers": {"bedrock": {"enabled": True}, "anthropic": {"enabled": False}},
     "routing": {"fallbackGroups": [["bedrock"]], "providerRoutes": False},
 }

@@ -195,7 +195,8 @@ def test_rendered_files_say_they_were_rendered_offline(dev_synth):
     assert json.loads((tmp_path / "dev" / "agentgateway.json").read_text())["binds"]
     # The functions' zips land beside the rest of this synth's output.
     assert sorted(p.name for p in (tmp_path / "dev" / "lambda").glob("*.zip")) == [
-        "admin_api.zip", "budget_reset.zip", "chargeback.zip", "publisher.zip", "usage_aggregator.zip", "validator.zip"]
+        "admin_api.zip", "budget_reset.zip", "chargeback.zip", "pre_token.zip", "publisher.zip", "usage_aggregator.zip",
+        "validator.zip"]
 
 
 MINIMAL = "config:\n  aws:region: us-east-1\n  ai-gateway:edge:\n    allowPlainHttp: true\n  ai-gateway:auth:\n    jwtValidation: false\n"

@@ -37,8 +37,14 @@ EVERYTHING_ON: dict[str, Any] = {
     "usage": {"enabled": True},
     "budgets": {"enabled": True, "alertEmails": ["finance@example.com"]},
     "chargeback": {"enabled": True, "reportEmails": ["finance@example.com"]},
+    "sso": {"enabled": True, "identityProviders": {
+                "corp": {"saml": {"metadataUrl": "https://idp.example.com/metadata"}},
+                "okta": {"oidc": {"issuer": "https://example.okta.com", "clientId": "synth",
+                                  "clientSecret": PLAINTEXT_FOR_SYNTH}}},
+            "groupMappings": [{"group": "gateway-admins", "team": "platform", "admin": True}]},
 }
-"""Overrides (merged into each stack file) that turn on everything that creates resources."""
+"""Overrides (merged into each stack file) that turn on everything that creates resources (``sso``
+with both provider kinds; it is then secret config, as ``pulumi config set --secret --path`` makes it)."""
 SECRET_KEYS = ("anthropicApiKey", "openaiApiKey", "azureApiKey", "googleApiKey")
 """Provider keys given as secret config: the stack then writes secret versions too."""
 
@@ -57,7 +63,7 @@ def everything_on_config(stack: str, namespace: str = "ai-gateway") -> tuple[dic
         full = f"{namespace}:{key}"
         current = json.loads(values[full]) if full in values and values[full][:1] in "{[" else {}
         values[full] = json.dumps(_merge(current, extra))
-    secret_keys = set(cfg.secret_keys)
+    secret_keys = set(cfg.secret_keys) | {f"{namespace}:sso"}  # it holds the OIDC client secret
     for key in SECRET_KEYS:
         values[f"{namespace}:{key}"] = PLAINTEXT_FOR_SYNTH
         secret_keys.add(f"{namespace}:{key}")

@@ -82,12 +82,13 @@ ACCESS_LOG_FIELDS: dict[str, str] = {
     "integrationLatencyMs": "$context.integrationLatency",
     "integrationStatus": "$context.integrationStatus",
     "clientId": "$context.authorizer.claims.client_id",
+    "username": "$context.authorizer.claims.username",  # a person signed in through SSO (empty for machines)
     "authorizerError": "$context.authorizer.error",
     "error": "$context.error.message",
     "wafStatus": "$context.wafResponseCode",
     "traceId": "$context.xrayTraceId",
 }
-"""Who called (the token's client id, never the token), what and how it went."""
+"""Who called (the token's client id and, for a person, user name; never the token), what and how it went."""
 
 ACCESS_LOG_FORMAT = json.dumps(ACCESS_LOG_FIELDS, separators=(",", ":"))
 """One JSON object per request (API Gateway substitutes the ``$context`` variables)."""

@@ -74,6 +74,8 @@ class GatewayRenderContext:
     """Id of the guardrail the stack created (``guardrails`` without ``identifier``)."""
     guardrail_version: Optional[str] = None
     """Published version of the guardrail the stack created."""
+    user_client_ids: tuple[str, ...] = ()
+    """The people's (SSO) app clients: on their tokens the ``team`` claim names the team (``sso``)."""
 
 
 def api_key_env_var(provider: str) -> str:
@@ -169,7 +171,8 @@ def gateway_base(settings: StackSettings, ctx: GatewayRenderContext) -> GatewayB
         "logBodies": settings.audit_bodies,
     }
     if ctx.jwt_issuer:
-        base["jwt"] = {"issuer": ctx.jwt_issuer, "jwksUrl": _jwks_url(ctx), "invokeScope": invoke_scope(settings)}
+        base["jwt"] = {"issuer": ctx.jwt_issuer, "jwksUrl": _jwks_url(ctx), "invokeScope": invoke_scope(settings),
+                       "userClientIds": sorted(set(ctx.user_client_ids))}
     caching = settings.prompt_caching
     if caching.enabled:
         base["promptCaching"] = {"cacheSystem": caching.cache_system, "cacheMessages": caching.cache_messages,
@@ -235,6 +238,8 @@ def _check_context(settings: StackSettings, ctx: GatewayRenderContext) -> None:
         raise ValueError(f"region {ctx.region!r} is not an AWS region")
     if ctx.jwks_url and not ctx.jwt_issuer:
         raise ValueError("jwks_url is set without jwt_issuer")
+    if bool(ctx.user_client_ids) != settings.sso.enabled:
+        raise ValueError("user_client_ids (the people's client) are given exactly when sso.enabled")
     for provider in settings.providers.enabled():
         if provider in KEYED_PROVIDERS and provider not in ctx.provider_key_env:
             raise ValueError(f"provider {provider} is enabled but has no API key env var in provider_key_env")

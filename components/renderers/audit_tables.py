@@ -63,6 +63,7 @@ ACCESS_COLUMN_TYPES: Mapping[str, str] = MappingProxyType({
     "client_id": "string",
     "team": "string",
     "rate_limit": "string",
+    "user": "string",  # only with SSO; null on other stacks' lines
     "prompt": "array<struct<role:string,content:string>>",
     "completion": "array<string>",
 })

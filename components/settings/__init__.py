@@ -11,7 +11,7 @@ offline synth prints it and exits 2.
 Modules, one concern each: ``errors`` (the one-line error), ``model`` (the strict base class),
 ``images`` (digest pins), ``network``, ``edge`` (ALB, TLS, WAF), ``auth``, ``service``,
 ``providers``, ``llm`` (routing, caching, guardrails, rate limits), ``observability``,
-``inspector`` (account-wide image scanning), ``control_plane`` (the admin API and its tables), ``environments`` (what dev, staging and prod decide), ``stack``
+``inspector`` (account-wide image scanning), ``control_plane`` (the admin API and its tables), ``sso`` (people's sign-in), ``environments`` (what dev, staging and prod decide), ``stack``
 (the whole tree and its cross-checks), ``loader`` (config -> settings), ``reference`` (the README
 table).
 """

@@ -83,7 +83,7 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
                 raise SettingsError(key, "must be a non-empty string")
             api_keys[SECRET_KEYS[key]] = raw
             continue
-        if full_key in secret_keys:
+        if full_key in secret_keys and key not in SECRET_HOLDING_KEYS:
             raise SettingsError(key, "is not a secret setting; set it without --secret")
         if key not in _TOP_LEVEL_KEYS:
             raise SettingsError(key, f"unknown setting{_did_you_mean(key, _TOP_LEVEL_KEYS | set(SECRET_KEYS))}")
@@ -98,7 +98,23 @@ def parse_settings(config: Mapping[str, Any], secret_keys: frozenset[str] | set[
         if not getattr(settings.providers, provider).enabled:
             raise SettingsError(f"{provider}ApiKey", f"is set but providers.{provider} is not enabled")
     _check_certificate_region(settings, region)
+    _check_sso_secrets(settings, f"{prefix}sso" in secret_keys)
     return LoadedSettings(settings=settings, region=region, api_keys=api_keys)
+
+
+SECRET_HOLDING_KEYS = frozenset({"sso"})
+"""Structured settings that may hold a secure value (an OIDC provider's client secret)."""
+
+
+def _check_sso_secrets(settings: StackSettings, secure: bool) -> None:
+    """An OIDC client secret must come from secret config (the CLI then reports ``sso`` as secret)."""
+    if secure:
+        return
+    for name, provider in settings.sso.identity_providers.items():
+        if provider.oidc is not None:
+            raise SettingsError(f"sso.identityProviders.{name}.oidc.clientSecret",
+                                "must be a secure value: `pulumi config set --secret --path"
+                                f" 'sso.identityProviders.{name}.oidc.clientSecret' <secret>`")
 
 
 KNOWN_NAMESPACES = (NAMESPACE, "aws", "pulumi")

@@ -23,6 +23,7 @@ from .network import NetworkSettings
 from .observability import ObservabilitySettings
 from .providers import ProvidersSettings
 from .service import CONFIG_SIDECARS_MEMORY_MIB, MIN_GATEWAY_MEMORY_MIB, ServiceSettings
+from .sso import SsoSettings
 from .teams import PricingSettings, Tiers, _default_tiers
 from .usage import UsageSettings
 
@@ -76,6 +77,8 @@ class StackSettings(SettingsModel):
     """Team budgets: alerts and blocking."""
     chargeback: ChargebackSettings = ChargebackSettings()
     """The monthly chargeback report."""
+    sso: SsoSettings = SsoSettings()
+    """People sign in with their company identity (Cognito federation, pre-token trigger)."""
 
     @property
     def is_prod(self) -> bool:
@@ -112,6 +115,8 @@ class StackSettings(SettingsModel):
         if self.control_plane.enabled and not self.auth.jwt_validation:
             raise FieldProblem("controlPlane.enabled", "needs auth.jwtValidation: the gateway tells the admin API's"
                                                        " teams apart by their token's client id")
+        if self.sso.enabled and not self.auth.jwt_validation:
+            raise FieldProblem("sso.enabled", "needs auth.jwtValidation: people's tokens are told apart by their client id")
         return self
 
     def _usage_checks(self) -> None:
@@ -222,6 +227,13 @@ class StackSettings(SettingsModel):
              f"prompts and completions cannot be logged in {env}"),
             ("audit.objectLock.enabled", self.audit.object_lock.enabled is False and p.audit_lock_required,
              f"the audit bucket's Object Lock cannot be turned off in {env}"),
+            *(
+                (f"sso.{key}", bool(urls) and not p.plain_http_allowed,
+                 f"{env} accepts only https URLs here (the CLI's loopback redirect is registered by itself):"
+                 f" {', '.join(urls)}")
+                for key, urls in (("callbackUrls", self.sso.plain_http_urls("callback")),
+                                  ("logoutUrls", self.sso.plain_http_urls("logout")))
+            ),
         ]
         for key, bad, problem in weakening:
             if bad:

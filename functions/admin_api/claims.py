@@ -19,8 +19,9 @@ def has_scope(claims: Mapping[str, Any], scope: str) -> bool:
 
 
 def actor_of(claims: Mapping[str, Any]) -> str:
-    """Who calls, for the audit: the client id of an M2M token, else the user name or subject."""
-    for key in ("client_id", "username", "cognito:username", "sub"):
+    """Who calls, for the audit: a person's user name (an SSO access token carries ``username`` and
+    the people's client id, which names no one), else the client id of an M2M token, else the subject."""
+    for key in ("username", "cognito:username", "client_id", "sub"):
         if claims.get(key):
             return str(claims[key])
     return "unknown"

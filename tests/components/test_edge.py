@@ -214,13 +214,13 @@ def test_jwt_validation_comes_first_then_forward():
 
 
 def test_without_jwt_the_https_listener_only_forwards():
-    inv = run_stack("dev", {"auth": {"jwtValidation": False}})
+    inv = run_stack("dev", {"auth": {"jwtValidation": False}, "sso": None})
     (forward,) = _listener(inv, "https").inputs["defaultActions"]
     assert (forward["type"], forward["order"]) == ("forward", 1)
 
 
 def test_plain_http_mode_forwards_on_80_and_has_no_https():
-    inv, gw = _run_capture("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}})
+    inv, gw = _run_capture("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}, "sso": None})
     assert [listener.name for listener in inv.of_type(LISTENER)] == ["edge-http"]
     (forward,) = _listener(inv, "http").inputs["defaultActions"]
     assert forward["type"] == "forward"
@@ -415,7 +415,7 @@ def test_public_attributes_and_outputs():
 def test_jwt_without_https_is_refused(with_jwt):
     # The settings refuse this combination; the edge refuses it too, should Auth ever hand it a JWT.
     with pytest.raises(Exception, match="JWT validation needs the HTTPS listener"):
-        run_stack("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}}, fresh=True)
+        run_stack("dev", {"edge": {"allowPlainHttp": True}, "auth": {"jwtValidation": False}, "sso": None}, fresh=True)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

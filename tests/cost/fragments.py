@@ -22,6 +22,7 @@ ALL_OFF = {
     "waf": {"enabled": False},
     "edge": {"allowPlainHttp": True},
     "auth": {"jwtValidation": False, "teamClients": {}},
+    "sso": None,  # people's tokens need JWT validation
     "observability": {"alarmTopicArns": ["arn:aws:sns:us-east-1:123456789012:ops"]},
 }
 """Everything optional off: existing VPC, no WAF, plain HTTP, alarms to an existing topic."""

@@ -133,5 +133,5 @@ def function_zips(tmp_path_factory) -> dict[str, LambdaZip]:
     repository's dependency cache (warm after the first run)."""
     out: Path = tmp_path_factory.mktemp("functions")
     target = Target(architecture="arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64")
-    names = ("validator", "publisher", "admin_api", "usage_aggregator", "budget_reset", "chargeback")
+    names = ("validator", "publisher", "admin_api", "usage_aggregator", "budget_reset", "chargeback", "pre_token")
     return {name: build_function_zip(name, out, target=target) for name in names}

@@ -19,6 +19,7 @@ from .conftest import event, publisher_environ
 
 FUNCTIONS = ("validator", "publisher", "admin_api")
 USAGE_FUNCTIONS = ("usage_aggregator", "budget_reset", "chargeback")
+SSO_FUNCTIONS = ("pre_token",)
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 """What the Lambda Python runtime ships: never packaged, never imported at load time."""
 VALIDATOR_ENV = {"VALIDATES": "gateway", "APPLICATION_ID": "app0001", "PROVIDED_ENV": "ANTHROPIC_API_KEY"}
@@ -31,7 +32,7 @@ def _names(built) -> list[str]:
 
 
 def test_every_function_shares_one_pinned_requirements_set():
-    texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS + USAGE_FUNCTIONS}
+    texts = {name: (ROOT / "functions" / name / "requirements.txt").read_text() for name in FUNCTIONS + USAGE_FUNCTIONS + SSO_FUNCTIONS}
     assert len(set(texts.values())) == 1, "identical files share one dependency cache entry"
     pinned = {line.split("==")[0] for line in texts["validator"].splitlines() if line and not line.startswith("#")}
     assert {"aws-lambda-powertools", "pydantic", "jsonschema"} <= pinned
@@ -161,3 +162,19 @@ def test_the_aggregator_parses_and_stops_at_its_first_client_without_the_runtime
         run_handler_in_sandbox(built.path, built.handler, tmp_path, event=batch([request("alpha")]), environment={
             "USAGE_TABLE": "t", "METRICS_NAMESPACE": "AIGateway", "BUDGETS_ENABLED": "false"})
     assert "No module named 'boto3'" in str(error.value) and "in _client" in str(error.value)
+
+
+def test_the_pre_token_trigger_maps_a_v2_event_from_its_zip_alone(function_zips, tmp_path):
+    from .test_pre_token import ENV, EVENT
+
+    built = function_zips["pre_token"]
+    names = _names(built)
+    assert built.handler == "functions.pre_token.handler.handler"
+    assert not [n for n in names if n.startswith("functions/") and n.split("/")[1] not in ("pre_token", "shared", "__init__.py")]
+    assert not [n for n in names if n.split("/")[0] in RUNTIME_PROVIDED or n.startswith("gateway_config/")]
+    report = run_handler_in_sandbox(built.path, built.handler, tmp_path, event=EVENT, environment=ENV)
+    access = report["result"]["response"]["claimsAndScopeOverrideDetails"]["accessTokenGeneration"]
+    assert access["claimsToAddOrOverride"] == {"team": "data-science"}
+    assert report["outside"] == [] and not [m for m in report["modules"] if m.split(".")[0] in RUNTIME_PROVIDED]
+    again = build_function_zip("pre_token", tmp_path / "again", target=Target(architecture=_architecture(built)))
+    assert again.sha256 == built.sha256

@@ -89,30 +89,37 @@ def test_every_overlay_renders_files_the_validator_accepts(base, data):
 
     # What agentgateway parses: the text after its `$` expansion.
     config = json.loads(expanded(rendered.config_json, env))
+    # The dev base has SSO on: each member list is [machine client ids] then, for people,
+    # [the people's client] and [the member teams' names] (the team claim counts only there).
+    users = sorted(set(base.jwt.user_client_ids))
+    assert users
+
+    def members(teams: list) -> list[list[str]]:
+        return [sorted({c for t in teams for c in t.client_ids}), users, sorted({t.name for t in teams})]
+
     for route in config["binds"][0]["listeners"][0]["routes"]:
         policies = route["policies"]
         require = [r["require"] for r in policies["authorization"]["rules"]]
-        everyone = sorted(c for t in overlay.teams for c in t.client_ids)
         if overlay.teams:
-            assert _lists_in(require[1]) == [everyone]
+            assert _lists_in(require[1]) == members(overlay.teams)
         else:
             assert len(require) == 1  # the invoke scope only
         entries = policies.get("directResponse", {}).get("conditional", [])
         expected = {}
         for status, code in (("over-budget", 429), ("suspended", 403)):
-            ids = sorted(c for t in overlay.teams if t.status == status for c in t.client_ids)
-            if ids:
-                expected[(code, None)] = ids
+            teams = [t for t in overlay.teams if t.status == status]
+            if teams:
+                expected[(code, None)] = members(teams)
         for allowed in active_lists:
-            expected[(403, allowed)] = sorted(c for t in overlay.teams if t.status == "active"
-                                              and allowed_models(base, t) is not None
-                                              and tuple(allowed_models(base, t)) == allowed for c in t.client_ids)
+            expected[(403, allowed)] = members([t for t in overlay.teams if t.status == "active"
+                                                and allowed_models(base, t) is not None
+                                                and tuple(allowed_models(base, t)) == allowed])
         seen = {}
         for entry in entries:
             lists = _lists_in(entry["condition"])
-            key = (entry["status"], tuple(lists[1]) if len(lists) == 2 else None)
-            seen[key] = lists[0]
-        assert seen == expected  # each rule names exactly its clients and, verbatim, its models
+            key = (entry["status"], tuple(lists[3]) if len(lists) == 4 else None)
+            seen[key] = lists[:3]
+        assert seen == expected  # each rule names exactly its clients and teams and, verbatim, its models
 
 
 def test_a_dollar_in_a_model_name_reaches_agentgateway_as_written(base):
@@ -122,7 +129,7 @@ def test_a_dollar_in_a_model_name_reaches_agentgateway_as_written(base):
     text = expanded(rendered.config_json, _env(base))
     conditions = [e["condition"] for e in json.loads(text)["binds"][0]["listeners"][0]["routes"][0]["policies"]
                   ["directResponse"]["conditional"]]
-    assert _lists_in(conditions[0])[1] == sorted(["${ANTHROPIC_API_KEY}", "$HOME"])
+    assert _lists_in(conditions[0])[-1] == sorted(["${ANTHROPIC_API_KEY}", "$HOME"])
     assert not [c for c in conditions if "test-value" in c]  # the key's value never lands in a rule
 
 

@@ -28,7 +28,10 @@ TIERS = {"sandbox": {"limits": {"requestsPerMinute": 20, "tokensPerDay": 100000}
 
 @pytest.fixture(scope="module")
 def dev_base() -> dict:
-    return dict(published_documents(baseline("dev"))["base"])
+    """The dev base without its people's (SSO) client: machine clients only, unless a test adds it."""
+    base = dict(published_documents(baseline("dev"))["base"])
+    base["jwt"] = {**base["jwt"], "userClientIds": []}
+    return base
 
 
 def _base(dev_base: dict, rate_limit: dict | None, tiers: dict = TIERS) -> dict:
@@ -53,6 +56,14 @@ def _env(base: dict) -> list[str]:
 
 
 # --- local ----------------------------------------------------------------------------------------
+
+
+def test_a_person_counts_against_the_team_their_token_names(dev_base):
+    base = _base(dev_base, LOCAL)
+    base["jwt"] = {**base["jwt"], "userClientIds": ["people"]}
+    overlay = {"teams": [_team("a", ["c1"], tier="sandbox")]}
+    entries = _policies(gateway_config.render(base, overlay))["localRateLimit"]["conditional"]
+    assert entries[0]["condition"] == '(jwt.client_id in ["c1"] || (jwt.client_id in ["people"] && jwt.team in ["a"]))'
 
 
 def test_local_gives_every_active_team_its_own_bucket_at_its_own_or_its_tiers_rate(dev_base):

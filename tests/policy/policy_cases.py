@@ -306,6 +306,27 @@ def _cases() -> list[tuple[str, list[tuple[Mutate, Optional[str]]]]]:
             (lambda i: i.set("client", "allowedOauthFlows", ["implicit"]), "client"),
             (lambda i: i.set("client", "allowedOauthFlows", ["code", "implicit"]), "client"),
         ]),
+        ("aws-cognito-client-people-public-code-only", [
+            (lambda i: i.set("people-client", "generateSecret", True), "people-client"),
+            (lambda i: i.set("people-client", "allowedOauthFlows", ["code", "client_credentials"]), "people-client"),
+        ]),
+        ("aws-cognito-client-no-self-service-scope", [
+            (lambda i: i.inputs("people-client")["allowedOauthScopes"].append("aws.cognito.signin.user.admin"),
+             "people-client"),
+            (lambda i: i.set("client", "allowedOauthScopes", ["aws.cognito.signin.user.admin"]), "client"),
+        ]),
+        ("aws-cognito-client-https-redirects", [
+            (lambda i: i.set("people-client", "callbackUrls", ["http://app.example.com/callback"]), "people-client"),
+            (lambda i: i.set("people-client", "callbackUrls", ["http://localhost.example.com/cb"]), "people-client"),
+            (lambda i: i.set("people-client", "logoutUrls", ["myapp://signed-out"]), "people-client"),
+        ]),
+        ("aws-cognito-trigger-permission-pool-scoped", [
+            (lambda i: i.remove("trigger-permission"), "user-pool"),
+            (lambda i: i.set_deps("trigger-permission", "sourceArn", []), "trigger-permission"),
+            (lambda i: (i.delete("trigger-permission", "sourceArn"), i.set_deps("trigger-permission", "sourceArn", [])),
+             "trigger-permission"),
+            (lambda i: i.set_deps("trigger-permission", "function", []), "user-pool"),
+        ]),
         # --- iam ---------------------------------------------------------------------------------
         ("aws-iam-policy-no-wildcard-action", [
             (lambda i: _statements(i, "task-policy", lambda st: st[0].__setitem__("Action", "*")), "task-policy"),

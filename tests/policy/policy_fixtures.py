@@ -187,6 +187,19 @@ def user_pool_client_inputs() -> dict[str, Any]:
             "allowedOauthFlowsUserPoolClient": True, "allowedOauthScopes": ["ai-gateway/invoke"]}
 
 
+def people_client_inputs() -> dict[str, Any]:
+    """The SSO people's client: public, code flow only, identity scopes, https or loopback redirects."""
+    return {"userPoolId": POOL_ID, "generateSecret": False, "allowedOauthFlows": ["code"],
+            "allowedOauthFlowsUserPoolClient": True, "allowedOauthScopes": ["openid", "email"],
+            "callbackUrls": ["http://localhost:8976/callback", "https://app.example.com/callback"],
+            "logoutUrls": ["https://app.example.com/"], "supportedIdentityProviders": ["corp"]}
+
+
+def trigger_permission_inputs() -> dict[str, Any]:
+    return {"action": "lambda:InvokeFunction", "function": "fn", "principal": "cognito-idp.amazonaws.com",
+            "sourceArn": arn("cognito-idp", f"userpool/{POOL_ID}"), "sourceAccount": ACCOUNT}
+
+
 def ecr_repository_inputs() -> dict[str, Any]:
     return {"name": "ai-gateway-test", "imageTagMutability": "IMMUTABLE",
             "imageScanningConfiguration": {"scanOnPush": True},
@@ -616,6 +629,14 @@ def compliant_stack(stack: str = "test") -> Inventory:
     inv.add("aws:lambda/permission:Permission", "fn-permission", lambda_permission_inputs(),
             {"function": ["fn"], "sourceArn": ["rest-api"]})
     inv.add("aws:lambda/invocation:Invocation", "publish", publish_inputs(), {"functionName": ["fn"]})
+    # SSO: the people's client, and the pool's pre-token trigger with its pool-scoped permission
+    inv.add("aws:cognito/userPoolClient:UserPoolClient", "people-client", people_client_inputs(),
+            {"userPoolId": ["user-pool"]})
+    inv.set("user-pool", "lambdaConfig", {"preTokenGenerationConfig": {"lambdaArn": arn("lambda", "function:fn"),
+                                                                       "lambdaVersion": "V2_0"}})
+    inv.set_deps("user-pool", "lambdaConfig", ["fn"])
+    inv.add("aws:lambda/permission:Permission", "trigger-permission", trigger_permission_inputs(),
+            {"function": ["fn"], "sourceArn": ["user-pool"]})
     # audit log
     inv.add("aws:s3/bucket:Bucket", "audit-bucket", {"bucket": AUDIT_BUCKET, "objectLockEnabled": True})
     for type_, name, kind in [

@@ -137,6 +137,11 @@ def test_docs_name_every_policy_and_every_dev_exception() -> None:
     assert all(f"`{name}`" in dev_section for name in DEV_ADVISORY - PROD_ADVISORY)
 
 
+def test_the_readme_counts_the_policies_there_are() -> None:
+    readme = (DOCS.parents[1] / "README.md").read_text()
+    assert f"CrossGuard pack ({len(ALL_POLICIES)} policies:" in readme
+
+
 def test_docs_tables_state_the_real_severity_and_levels() -> None:
     severity = {p.name: p.severity.value for p in ALL_POLICIES}
     dev, staging, prod = levels("dev"), levels("staging"), levels("prod")

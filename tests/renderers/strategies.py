@@ -154,9 +154,12 @@ def gateway_context(loaded: LoadedSettings, team_client_ids: dict[str, str] | No
         team_client_ids=(team_client_ids or {}) if issuer else {},
         guardrail_id=CREATED_GUARDRAIL_ID if settings.guardrails.managed else None,
         guardrail_version="3" if settings.guardrails.managed else None,
+        user_client_ids=(PEOPLE_CLIENT_ID,) if settings.sso.enabled else (),
     )
 
 
+PEOPLE_CLIENT_ID = "people0client0id"
+"""The id the gateway component would pass for the SSO people's client."""
 CREATED_GUARDRAIL_ID = "zyxwvu987654"
 """The id the gateway component would pass for a guardrail the stack created."""
 

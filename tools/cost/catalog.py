@@ -17,6 +17,7 @@ FREE: dict[str, str] = {
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": "free; delivery is priced on its destination",
     "aws:cognito/resourceServer:ResourceServer": "free",
     "aws:cognito/userPoolDomain:UserPoolDomain": "free (token requests are priced on the clients)",
+    "aws:cognito/managedLoginBranding:ManagedLoginBranding": "free (managed login is part of the feature plan, priced per user on the pool)",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "security groups are free",
     "aws:ec2/flowLog:FlowLog": "free; its records are priced on the destination log group",
     "aws:ec2/internetGateway:InternetGateway": "free; egress is priced where it leaves (NAT, load balancer)",

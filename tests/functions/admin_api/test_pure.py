@@ -66,3 +66,7 @@ def test_the_scope_is_matched_as_a_whole_token_and_the_actor_prefers_the_client_
     assert not has_scope({"scope": "gw/administrator"}, "gw/admin") and not has_scope({}, "gw/admin")
     assert actor_of({"client_id": "c", "sub": "s"}) == "c" and actor_of({"username": "u", "sub": "s"}) == "u"
     assert actor_of({"sub": "s"}) == "s" and actor_of({}) == "unknown"
+    # A person's access token (SSO): the people's client id is shared by everyone, the user name is theirs.
+    person = {"sub": "a1b2", "client_id": "people", "username": "corp_jane@example.com",
+              "scope": "openid https://gateway.internal/admin", "token_use": "access"}
+    assert actor_of(person) == "corp_jane@example.com" and has_scope(person, "https://gateway.internal/admin")

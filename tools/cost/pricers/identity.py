@@ -41,14 +41,21 @@ def user_pool(res: Resource, ctx: PricingContext) -> list[Charge]:
                    f"cognito.mau.{tier}", "variable", "user sign-ins (assumption)")]
 
 
+IDENTITY_PROVIDER = "aws:cognito/identityProvider:IdentityProvider"
+
+
 def identity_provider(res: Resource, ctx: PricingContext) -> list[Charge]:
-    """Users signing in through a SAML or OIDC provider."""
-    return [Charge("federated monthly active users", ctx.assumptions.federated_mau, "cognito.federated_mau",
-                   "variable", "federated sign-ins (assumption)")]
+    """People signing in through a SAML or OIDC provider (``--federated-mau`` people in all): a person
+    is one federated MAU whichever provider they use, so the stack's first provider carries them and
+    any other shows none (a refresh counts as activity, so ``aigw login`` users count every month)."""
+    first = min(p.urn for p in ctx.inventory.of_type(IDENTITY_PROVIDER))
+    people = ctx.assumptions.federated_mau if res.urn == first else 0
+    note = "federated sign-ins, every provider (assumption)" if people else "counted on the first identity provider"
+    return [Charge("federated monthly active users", people, "cognito.federated_mau", "variable", note)]
 
 
 PRICERS = {
     "aws:cognito/userPoolClient:UserPoolClient": user_pool_client,
     "aws:cognito/userPool:UserPool": user_pool,
-    "aws:cognito/identityProvider:IdentityProvider": identity_provider,
+    IDENTITY_PROVIDER: identity_provider,
 }
