@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 AGENTGATEWAY_VERSION = "v1.4.1"
 """Release of the default agentgateway image; ``reference/agentgateway`` holds its schemas (a test
@@ -22,3 +23,18 @@ COLLECTOR_IMAGE = (
 """AWS Distro for OpenTelemetry collector ``COLLECTOR_VERSION``, pinned by digest."""
 
 DIGEST_PINNED_IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$")
+MIRRORED_TAG = re.compile(r"^ecr:[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+"""``ecr:<tag>``: the image with that tag in this stack's ECR repository (tags there are immutable)."""
+
+
+def check_pinned_image(image: str) -> str:
+    """``image`` when it is pinned by digest or a tag of the stack's mirror; ``ValueError`` otherwise."""
+    if not (DIGEST_PINNED_IMAGE.match(image) or MIRRORED_TAG.match(image)):
+        raise ValueError("must be pinned: repository@sha256:<64 hex>, or ecr:<tag> for a tag in this"
+                         " stack's immutable ECR repository")
+    return image
+
+
+def mirrored_tag(image: str) -> Optional[str]:
+    """The tag in the stack's repository when ``image`` is mirrored there (``ecr:<tag>``), else None."""
+    return image[len("ecr:"):] if image.startswith("ecr:") else None

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal, Optional
 
 from pydantic import Field, field_validator
 
-from .images import DIGEST_PINNED_IMAGE
+from .images import check_pinned_image, mirrored_tag
 from .model import SettingsModel
 
 APPCONFIG_AGENT_VERSION = "2.0.13147"
 """AppConfig Agent release mirrored by default (a tag seen pinned publicly; no public source pins
 its digest, so the image is mirrored into the stack's immutable repository, see docs/live-config.md)."""
 APPCONFIG_AGENT_SOURCE = "public.ecr.aws/aws-appconfig/aws-appconfig-agent"
-MIRRORED_TAG = re.compile(r"^ecr:[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-"""``ecr:<tag>``: the image with that tag in this stack's ECR repository (tags there are immutable)."""
 
 
 class LiveConfigSettings(SettingsModel):
@@ -40,12 +37,9 @@ class LiveConfigSettings(SettingsModel):
     @field_validator("agent_image")
     @classmethod
     def _pinned(cls, v: str) -> str:
-        if not (DIGEST_PINNED_IMAGE.match(v) or MIRRORED_TAG.match(v)):
-            raise ValueError("must be pinned: repository@sha256:<64 hex>, or ecr:<tag> for a tag in this"
-                             " stack's immutable ECR repository")
-        return v
+        return check_pinned_image(v)
 
     @property
     def mirrored_tag(self) -> Optional[str]:
         """The tag in the stack's repository when the agent image is mirrored there."""
-        return self.agent_image[len("ecr:"):] if self.agent_image.startswith("ecr:") else None
+        return mirrored_tag(self.agent_image)

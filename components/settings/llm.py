@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from .errors import FieldProblem
+from .images import check_pinned_image, mirrored_tag
 from .model import SettingsModel
 from .providers import ProviderName
 
@@ -160,15 +161,9 @@ class RateLimitSettings(SettingsModel):
     @field_validator("image")
     @classmethod
     def _pinned(cls, v: str) -> str:
-        from .images import DIGEST_PINNED_IMAGE
-        from .live_config import MIRRORED_TAG
-
-        if not (DIGEST_PINNED_IMAGE.match(v) or MIRRORED_TAG.match(v)):
-            raise ValueError("must be pinned: repository@sha256:<64 hex>, or ecr:<tag> for a tag in this"
-                             " stack's immutable ECR repository")
-        return v
+        return check_pinned_image(v)
 
     @property
     def mirrored_tag(self) -> Optional[str]:
         """The tag in the stack's repository when the image is mirrored there."""
-        return self.image[len("ecr:"):] if self.image.startswith("ecr:") else None
+        return mirrored_tag(self.image)
