@@ -18,4 +18,9 @@ def string_list(values: Iterable[str]) -> str:
 
 def string_map(mapping: Mapping[str, str]) -> str:
     """A CEL map literal of strings, sorted by key."""
-    return "{" + ", ".join(f"{string(k)}: {string(v)}" for k, v in sorted(mapping.items())) + "}"
+    return expression_map({k: string(v) for k, v in mapping.items()})
+
+
+def expression_map(mapping: Mapping[str, str]) -> str:
+    """A CEL map literal from string keys to CEL expressions (written as given), sorted by key."""
+    return "{" + ", ".join(f"{string(k)}: {v}" for k, v in sorted(mapping.items())) + "}"

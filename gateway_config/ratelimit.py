@@ -68,6 +68,14 @@ def default_limits(base: GatewayBase) -> Limits:
     return base.tiers[tier].limits if tier is not None else Limits()
 
 
+def _caller_team(base: GatewayBase, overlay: GatewayOverlay) -> Optional[str]:
+    """The caller's team as CEL (:func:`~gateway_config.teams.caller_team_expression`); None
+    without JWT validation or without teams."""
+    if base.jwt is None:
+        return None
+    return caller_team_expression(overlay.teams, base.jwt.user_client_ids)
+
+
 def _limited_teams(overlay: GatewayOverlay) -> list[Team]:
     return sorted((t for t in overlay.teams if t.status == "active"), key=lambda t: t.name)
 
@@ -106,8 +114,7 @@ def descriptors(base: GatewayBase, overlay: GatewayOverlay) -> list[dict[str, An
     ``[limit, client]`` without teams) with the caller's numbers as ``limitOverride``. A team
     without that kind of limit is missing from the override's map, so the descriptor fails to
     evaluate for it and is skipped (no limit)."""
-    users = base.jwt.user_client_ids if base.jwt is not None else []
-    team_expression = caller_team_expression(overlay.teams, users) if base.jwt is not None else None
+    team_expression = _caller_team(base, overlay)
     result = []
     for name, field, kind, unit in KINDS:
         if team_expression is not None:
@@ -116,7 +123,7 @@ def descriptors(base: GatewayBase, overlay: GatewayOverlay) -> list[dict[str, An
             if not numbers:
                 continue
             key, value = TEAM_KEY, team_expression
-            table = "{" + ", ".join(f"{cel.string(t)}: {_override(n, unit)}" for t, n in sorted(numbers.items())) + "}"
+            table = cel.expression_map({t: _override(n, unit) for t, n in numbers.items()})
             override = f"{table}[{team_expression}]"
         else:
             number = getattr(default_limits(base), field)
@@ -178,14 +185,13 @@ def access_log_fields(base: GatewayBase, overlay: GatewayOverlay, key: str) -> d
         return {key: _on_429(f"{cel.string('requests_per_minute=')} + {number}")}
     # Global: the service reports the number of the limit that was hit; name it from the
     # caller's limits (the first kind with that number).
-    users = base.jwt.user_client_ids if base.jwt is not None else []
-    team_expression = caller_team_expression(overlay.teams, users) if base.jwt is not None else None
+    team_expression = _caller_team(base, overlay)
     if team_expression is not None:
         names = {t.name: _names(effective_limits(base, t)) for t in _limited_teams(overlay)}
         names = {team: table for team, table in names.items() if table}
         if not names:
             return {}
-        table = "{" + ", ".join(f"{cel.string(t)}: {cel.string_map(m)}" for t, m in sorted(names.items())) + "}"
+        table = cel.expression_map({t: cel.string_map(m) for t, m in names.items()})
         lookup = f"{table}[{team_expression}][{number}]"
     else:
         by_number = _names(default_limits(base))
